@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# One entry point for a fresh Debian 12 machine (as root, or with sudo):
+#   ./run.sh demo    install what is missing, build, run the demo
+#   ./run.sh test    install what is missing, build, run the whole test suite
+#   ./run.sh bench   install, build, run the benchmarks (timing lives here, never in tests)
+# Packages come from DESIGN.md §8; only the missing ones are installed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MODE="${1:-demo}"
+JOBS="${JOBS:-$(nproc)}"
+FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+
+PACKAGES=(
+  cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
+  libseccomp-dev libcurl4-openssl-dev nlohmann-json3-dev libboost-context-dev libz3-dev
+  libnetfilter-queue-dev libgmp-dev libre2-dev libcli11-dev libfmt-dev libgtest-dev
+  libbenchmark-dev python3 golang-starlark-dev
+)
+
+log() { printf '==> %s\n' "$*"; }
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+      missing+=("$p")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    log "all packages present"
+    return
+  fi
+  log "installing: ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+build() {  # build DIR [cmake args...]
+  local dir="$1"; shift
+  cmake -S "$ROOT" -B "$dir" -G Ninja "$@" >/dev/null
+  cmake --build "$dir" -j "$JOBS"
+}
+
+case "$MODE" in
+  demo)
+    install_missing
+    build "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    log "faultbox check examples/shop/faultbox.star"
+    "$ROOT/build/faultbox" check "$ROOT/examples/shop/faultbox.star"
+    ;;
+  test)
+    install_missing
+    failed=0
+    log "release build + full test suite"
+    build "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
+    (cd "$ROOT/build" && ctest --output-on-failure -j "$JOBS") || failed=1
+    log "ASan/UBSan build + the same suite"
+    build "$ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug -DFAULTBOX_SANITIZE=ON
+    (cd "$ROOT/build-asan" && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j "$JOBS") || failed=1
+    log "libFuzzer build + bounded fuzz run (${FUZZ_SECONDS}s)"
+    cmake -S "$ROOT" -B "$ROOT/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTBOX_FUZZ=ON \
+      -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
+    cmake --build "$ROOT/build-fuzz" -j "$JOBS" --target starlark_fuzzer
+    corpus="$(mktemp -d)"
+    trap 'rm -rf "$corpus"' EXIT
+    cp "$ROOT"/tests/fuzz/corpus/* "$corpus"/
+    if "$ROOT/build-fuzz/starlark_fuzzer" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 \
+         -timeout=10 "$corpus" >"$ROOT/build-fuzz/fuzz.log" 2>&1; then
+      log "fuzz: no crash, leak or hang in ${FUZZ_SECONDS}s ($(tail -1 "$ROOT/build-fuzz/fuzz.log"))"
+    else
+      tail -40 "$ROOT/build-fuzz/fuzz.log"
+      log "fuzz: FAILED (log: build-fuzz/fuzz.log)"
+      failed=1
+    fi
+    if ((failed)); then log "test suite: FAILED"; exit 1; fi
+    log "test suite: all passed"
+    ;;
+  bench)
+    install_missing
+    build "$ROOT/build" -DCMAKE_BUILD_TYPE=Release
+    for b in "$ROOT"/build/bench_*; do [[ -x $b ]] && "$b"; done
+    ;;
+  *)
+    echo "usage: $0 demo|test|bench" >&2
+    exit 2
+    ;;
+esac
