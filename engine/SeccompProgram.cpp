@@ -1,0 +1,44 @@
+#include "engine/SeccompProgram.h"
+
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "engine/EngineError.h"
+#include "engine/SyscallVocabulary.h"
+#include "engine/UniqueFd.h"
+
+namespace faultbox::engine {
+
+SeccompProgram SeccompProgram::build_standard() {
+  std::unique_ptr<void, void (*)(void*)> ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
+  if (!ctx) throw EnvironmentError("libseccomp: seccomp_init failed");
+  SeccompProgram program;
+  for (std::string_view name : SyscallVocabulary::standard().filtered_syscalls()) {
+    std::string n(name);
+    int nr = seccomp_syscall_resolve_name(n.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture (e.g. "open" on arm64)
+    int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 0);
+    if (rc < 0) throw EnvironmentError(errno_message("libseccomp: cannot add rule for " + n, -rc));
+    program.notified_.push_back(nr);
+  }
+  // libseccomp 2.5 exports only to a file descriptor: go through a memfd.
+  UniqueFd mem(memfd_create("faultbox-bpf", MFD_CLOEXEC));
+  if (!mem) throw EnvironmentError(errno_message("memfd_create", errno));
+  int rc = seccomp_export_bpf(ctx.get(), mem.get());
+  if (rc < 0) throw EnvironmentError(errno_message("libseccomp: cannot export the filter", -rc));
+  off_t len = lseek(mem.get(), 0, SEEK_END);
+  if (len <= 0 || len % sizeof(sock_filter) != 0)
+    throw EnvironmentError("libseccomp: exported filter has an odd size");
+  program.insns_.resize(static_cast<size_t>(len) / sizeof(sock_filter));
+  if (pread(mem.get(), program.insns_.data(), static_cast<size_t>(len), 0) != len)
+    throw EnvironmentError(errno_message("reading the exported filter", errno));
+  return program;
+}
+
+}  // namespace faultbox::engine

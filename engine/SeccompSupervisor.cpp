@@ -1,0 +1,76 @@
+#include "engine/SeccompSupervisor.h"
+
+#include <seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "engine/EngineError.h"
+
+namespace faultbox::engine {
+
+SeccompSupervisor::SeccompSupervisor(UniqueFd listener) : listener_(std::move(listener)) {
+  // The kernel's structs may grow; size the buffers as it says.
+  seccomp_notif_sizes sizes{};
+  if (::syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &sizes) < 0)
+    throw EnvironmentError(errno_message("SECCOMP_GET_NOTIF_SIZES", errno));
+  notif_buf_.assign(std::max<size_t>(sizes.seccomp_notif, sizeof(seccomp_notif)), 0);
+  resp_buf_.assign(std::max<size_t>(sizes.seccomp_notif_resp, sizeof(seccomp_notif_resp)), 0);
+}
+
+bool SeccompSupervisor::handle_one(const std::function<Decision(const SyscallEvent&)>& decide) {
+  std::memset(notif_buf_.data(), 0, notif_buf_.size());
+  auto* n = reinterpret_cast<seccomp_notif*>(notif_buf_.data());
+  while (::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_RECV, n) < 0) {
+    if (errno == EINTR) continue;
+    if (errno == ENOENT) return true;  // the thread went away before we received it
+    return false;                      // ENOTCONN etc: no processes left behind the filter
+  }
+  SyscallEvent ev;
+  ev.id = n->id;
+  ev.tid = static_cast<pid_t>(n->pid);
+  ev.tgid = thread_group_of(ev.tid);
+  ev.nr = n->data.nr;
+  char* name = seccomp_syscall_resolve_num_arch(n->data.arch, n->data.nr);
+  std::string name_copy = name ? name : "?";
+  ::free(name);
+  ev.name = name_copy;
+  for (int i = 0; i < 6; ++i) ev.args[i] = n->data.args[i];
+
+  Decision d = decide(ev);
+
+  std::memset(resp_buf_.data(), 0, resp_buf_.size());
+  auto* r = reinterpret_cast<seccomp_notif_resp*>(resp_buf_.data());
+  r->id = ev.id;
+  if (d.kind == Decision::Kind::Continue) {
+    r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+  } else {
+    r->error = -d.err;
+  }
+  if (::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_SEND, r) < 0 && errno != ENOENT) {
+    // ENOENT: the target died or was interrupted meanwhile; nothing to answer.
+    if (errno != EINTR) return errno != ENOTCONN;
+  }
+  return true;
+}
+
+bool SeccompSupervisor::still_valid(uint64_t id) const {
+  return ::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_ID_VALID, &id) == 0;
+}
+
+pid_t thread_group_of(pid_t tid) {
+  std::ifstream status("/proc/" + std::to_string(tid) + "/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("Tgid:", 0) == 0) return static_cast<pid_t>(std::stol(line.substr(5)));
+  }
+  return tid;
+}
+
+}  // namespace faultbox::engine

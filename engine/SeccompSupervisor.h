@@ -1,0 +1,59 @@
+// Answers the seccomp notifications of one listener. Each notification is
+// turned into a SyscallEvent (thread id mapped to its thread group, syscall
+// named); the caller's decision is sent back as CONTINUE or an errno. Paths
+// and fd types are resolved on demand by the decider (FdInspector), so a
+// syscall no rule looks at costs one RECV and one SEND.
+#pragma once
+
+#include <linux/seccomp.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <functional>
+#include <string_view>
+#include <vector>
+
+#include "engine/UniqueFd.h"
+
+namespace faultbox::engine {
+
+struct SyscallEvent {
+  uint64_t id = 0;  // notification cookie
+  pid_t tid = 0;
+  pid_t tgid = 0;
+  int nr = 0;
+  std::string_view name;  // kernel name ("pwrite64")
+  uint64_t args[6] = {};
+};
+
+struct Decision {
+  enum class Kind { Continue, Fail };
+  Kind kind = Kind::Continue;
+  int err = 0;  // errno for Fail
+  static Decision allow() { return {}; }
+  static Decision fail(int e) { return {Kind::Fail, e}; }
+};
+
+class SeccompSupervisor {
+ public:
+  explicit SeccompSupervisor(UniqueFd listener);
+  int fd() const { return listener_.get(); }
+
+  // Receives one notification (blocking unless the fd is known readable),
+  // asks `decide`, answers. Returns false when the listener has no more
+  // processes behind it (all exited).
+  bool handle_one(const std::function<Decision(const SyscallEvent&)>& decide);
+  // Whether notification `id` is still pending (the thread did not die or get
+  // interrupted); re-check after reading target memory.
+  bool still_valid(uint64_t id) const;
+
+ private:
+  UniqueFd listener_;
+  std::vector<uint8_t> notif_buf_;
+  std::vector<uint8_t> resp_buf_;
+};
+
+// Thread id → thread group id, from /proc/TID/status.
+pid_t thread_group_of(pid_t tid);
+
+}  // namespace faultbox::engine
