@@ -104,7 +104,9 @@ LaunchedProcess ProcessLauncher::launch(const LaunchSpec& spec) const {
   if (!S_ISREG(st.st_mode) || ::access(spec.path.c_str(), X_OK) < 0)
     throw EnvironmentError("cannot start " + spec.path + ": not an executable file");
 
-  std::vector<char*> argv = c_strings(spec.argv.empty() ? std::vector<std::string>{spec.path} : spec.argv);
+  // argv/envp point into these vectors, which outlive the fork.
+  const std::vector<std::string> args = spec.argv.empty() ? std::vector<std::string>{spec.path} : spec.argv;
+  std::vector<char*> argv = c_strings(args);
   std::vector<char*> envp = c_strings(spec.env);
   sock_fprog prog = program_.fprog();
 

@@ -125,6 +125,8 @@ TEST(ProcessLauncher, DiskFullHitsFileWritesOnly) {
   std::string out = read_all(p.stdout_pipe.get());
   EXPECT_EQ(out, "file=ENOSPC socket=ok pipe=ok dup2socket=ok\n");
   EXPECT_EQ(fired, 1);
+  // The fixture opened exactly the file it was given (argv survived the fork).
+  EXPECT_EQ(::access((dir.path + "/out.txt").c_str(), F_OK), 0);
   // four writes of the fixture plus its stdout line
   EXPECT_GE(seen_writes, 5);
 }
