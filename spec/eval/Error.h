@@ -44,6 +44,14 @@ class EvalError : public std::exception {
   bool captured_ = false;
 };
 
+// Thrown by Object::attr / Object::set_attr overrides for a missing field when
+// they want their own wording ("no .x field"); get_attr/set_attr (Ops.h) then
+// append the spelling hint " (did you mean .y?)" as starlark-go does.
+class NoSuchAttrError : public EvalError {
+ public:
+  using EvalError::EvalError;
+};
+
 // Thrown (as EvalError) when a thread is cancelled or exceeds its step budget;
 // catch EvalError to handle both.
 class CancelledError : public EvalError {

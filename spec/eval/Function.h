@@ -6,6 +6,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "spec/eval/Heap.h"
@@ -13,10 +15,32 @@
 
 namespace faultbox::star {
 
+// What the evaluator precomputes about one def/lambda (or the toplevel), once
+// per program, so calls need no scans of the syntax tree.
+struct FunctionInfo {
+  int32_t nparams = 0;  // ordinary parameters (positional then keyword-only), not *args/**kwargs
+  std::vector<std::string_view> param_names;  // by parameter slot, nparams of them
+  std::vector<int32_t> cell_slots;            // locals of Scope::Cell (captured by closures)
+  bool positional_defaults = false;           // some parameter before * has a default
+  const std::vector<Stmt*>* body = nullptr;   // Function::body, or File::stmts for the toplevel
+};
+
 struct Program {
   std::shared_ptr<File> file;    // parsed and resolved
   std::vector<Value> constants;  // by Literal::index
+  Dialect dialect;               // the dialect the file was resolved with (recursion check...)
+  // Names of the module's globals, by Binding::index of Scope::Global.
+  std::vector<std::string> global_names;
+  // Interpreter::compile numbers the Predeclared and Universal bindings
+  // (Binding::index) by the distinct names the file uses, in these lists,
+  // so lookups are an array index (ModuleObj::predeclared()/universals()).
+  std::vector<std::string> predeclared_names;
+  std::vector<std::string> universal_names;
+  std::unordered_map<const Function*, FunctionInfo> functions;  // every def/lambda and the toplevel
 };
+
+// Computes the FunctionInfo of `fn` (compile does it for every function of a program).
+FunctionInfo make_function_info(const Function& fn);
 
 // The globals of one module. Globals not yet assigned hold Value::absent()
 // ("global variable x referenced before assignment").
@@ -26,8 +50,13 @@ class ModuleObj final : public Container {
   const std::shared_ptr<const Program>& program() const { return program_; }
   std::vector<Value>& globals() { return globals_; }
   const std::vector<Value>& globals() const { return globals_; }
-  // Predeclared names visible to this module (looked up by Scope::Predeclared).
+  // Predeclared names visible to this module (looked up by Scope::Predeclared):
+  // exactly Program::predeclared_names, in that order (absent if the host
+  // did not provide one).
   std::vector<std::pair<std::string, Value>>& predeclared() { return predeclared_; }
+  // Universal values the program uses, by Program::universal_names.
+  std::vector<Value>& universals() { return universals_; }
+  const std::string& module_name() const { return name_; }
   // The value of global `name`, or absent.
   Value global(std::string_view name) const;
 
@@ -37,9 +66,12 @@ class ModuleObj final : public Container {
   bool frozen() const override { return frozen_; }
   Value attr(Thread& t, std::string_view name) override;  // exported globals
   std::vector<std::string> attr_names() const override;
+  // "can't assign to .x field of module"
+  void set_attr(Thread& t, std::string_view name, const Value& v) override;
   void clear_references() override {
     globals_.clear();
     predeclared_.clear();
+    universals_.clear();
   }
 
  private:
@@ -47,6 +79,7 @@ class ModuleObj final : public Container {
   std::string name_;
   std::vector<Value> globals_;
   std::vector<std::pair<std::string, Value>> predeclared_;
+  std::vector<Value> universals_;
   bool frozen_ = false;
 };
 
@@ -57,7 +90,11 @@ class CellObj final : public Container {
   Value v;
   std::string_view type_name() const override { return "cell"; }
   void freeze() override;
+  bool frozen() const override { return frozen_; }
   void clear_references() override { v = Value(); }
+
+ private:
+  bool frozen_ = false;
 };
 
 class FunctionObj final : public Container {
@@ -66,15 +103,20 @@ class FunctionObj final : public Container {
               std::vector<Value> freevars);
   const Function* fn() const { return fn_; }
   ModuleObj* module() const { return module_.as<ModuleObj>(); }
-  const std::vector<Value>& defaults() const { return defaults_; }  // one per Default param; absent for others
+  // One per ordinary parameter slot (FunctionInfo::param_names); absent
+  // where the parameter has no default.
+  const std::vector<Value>& defaults() const { return defaults_; }
   const std::vector<Value>& freevars() const { return freevars_; }  // CellObj values
+  const Program& program() const { return *program_; }
+  const FunctionInfo& info() const { return *info_; }
 
   std::string_view type_name() const override { return "function"; }
   void repr(std::string& out, ReprPath& path) const override;  // <function NAME>
   uint32_t hash(Thread& t) const override;  // by identity
   void freeze() override;
+  bool frozen() const override { return frozen_; }
   bool callable() const override { return true; }
-  Value call(Thread& t, const Args& args) override;  // Eval.cpp
+  Value call(Thread& t, const Args& args) override;  // Function.cpp
   std::string name() const override { return fn_->name; }
   void clear_references() override {
     module_ = Value();
@@ -87,6 +129,10 @@ class FunctionObj final : public Container {
   Value module_;
   std::vector<Value> defaults_;
   std::vector<Value> freevars_;
+  std::shared_ptr<const Program> program_;  // keeps fn_ (and info_) alive even after clear_references
+  const FunctionInfo* info_ = nullptr;
+  std::unique_ptr<FunctionInfo> own_info_;  // when the program has none for fn_
+  bool frozen_ = false;
 };
 
 }  // namespace faultbox::star

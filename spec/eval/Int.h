@@ -60,8 +60,15 @@ std::optional<int64_t> int_to_int64(const Value& x);
 std::optional<double> int_to_double(const Value& x);
 // Decimal text.
 std::string int_to_string(const Value& x);
-// int(string, base) parsing per the spec (prefixes, underscores not allowed,
-// base 0 = from prefix); nullopt on malformed input.
-std::optional<Value> int_parse(std::string_view s, int base);
+// Text in base 2..36 (lower-case digits, '-' sign, no prefix): for %o %x.
+std::string int_to_string(const Value& x, int base);
+// int(string, base) parsing per the spec: optional sign, then a 0x/0o/0b
+// prefix allowed when base is 0 or matches it, no underscores, base 0 = from
+// the prefix (and a leading 0 must then be all zeros). nullopt on malformed
+// input; *error_base (when given) receives the base starlark-go names in
+// "invalid literal with base N" (0 when detection itself failed).
+std::optional<Value> int_parse(std::string_view s, int base, int* error_base = nullptr);
+// A finite float truncated towards zero (int(1e100) is exact).
+Value int_from_double(double d);
 
 }  // namespace faultbox::star

@@ -16,6 +16,7 @@
 namespace faultbox::star {
 
 class Heap;
+struct MethodTable;
 
 // One keyword argument of a call. `name` points into the syntax tree or a
 // **kwargs dict key that outlives the call.
@@ -70,12 +71,14 @@ class Object {
 
   // --- truth, hashing, equality, ordering ---
   virtual bool truth() const { return true; }
-  // Throws "unhashable type: T" unless the type is hashable.
+  // Throws "unhashable type: T" unless the type is hashable ("unhashable:
+  // module" for modules, as starlark-go spells it).
   virtual uint32_t hash(Thread& t) const;
   // Called only when both operands have the same type_name. Default: identity.
   virtual bool equals(Thread& t, const Object& other, int depth) const;
   // Ordered comparison of two values of the same type; returns <0, 0, >0.
-  // Default throws "T < T not implemented" (op spelled with `op`).
+  // Default throws "T < T not implemented" (op spelled with `op`). Ops.h's
+  // compare() turns the result into a bool for `op`, compare3() passes Lt.
   virtual int compare(Thread& t, const Object& other, Token op, int depth) const;
 
   // --- mutability ---
@@ -86,7 +89,14 @@ class Object {
   // Returns Value::absent() when there is no such attribute.
   virtual Value attr(Thread& t, std::string_view name);
   virtual std::vector<std::string> attr_names() const { return {}; }
-  // Default throws "T value does not support field assignment" (starlark-go wording).
+  // The type's method table (Builtin.h), or null. When a type returns one,
+  // attr(name) must bind exactly those methods for those names: the
+  // evaluator calls `x.f(...)` straight from the table, without building the
+  // bound method (the NativeFn then gets a BuiltinObj that lives only for the
+  // call, so a method must not keep a reference to `self`).
+  virtual const MethodTable* methods() const { return nullptr; }
+  // Default throws "can't assign to .NAME field of T" (starlark-go wording).
+  // Overrides throw NoSuchAttrError for an unknown field to get a spelling hint.
   virtual void set_attr(Thread& t, std::string_view name, const Value& v);
 
   // --- sequences and mappings ---

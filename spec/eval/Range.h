@@ -14,8 +14,9 @@ class RangeObj final : public Object {
   int64_t step() const { return step_; }
 
   std::string_view type_name() const override { return "range"; }
-  void repr(std::string& out, ReprPath& path) const override;  // range(0, 10) / range(0, 10, 2)
+  void repr(std::string& out, ReprPath& path) const override;  // range(10) / range(1, 10) / range(0, 10, 2)
   bool truth() const override { return len() > 0; }
+  uint32_t hash(Thread& t) const override;  // throws "unhashable: range"
   bool equals(Thread& t, const Object& other, int depth) const override;  // same sequence
   int64_t len() const override;
   std::unique_ptr<Iterator> iterate(Thread& t) override;

@@ -4,11 +4,15 @@
 // cached.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "spec/eval/Value.h"
 
 namespace faultbox::star {
+
+struct MethodTable;
 
 class StringObj final : public Object {
  public:
@@ -23,6 +27,7 @@ class StringObj final : public Object {
   int compare(Thread& t, const Object& other, Token op, int depth) const override;
   Value attr(Thread& t, std::string_view name) override;  // methods
   std::vector<std::string> attr_names() const override;
+  const MethodTable* methods() const override;
   int64_t len() const override { return static_cast<int64_t>(s_.size()); }
   Value get_index(Thread& t, const Value& key) override;
   Value slice(Thread& t, int64_t start, int64_t end, int64_t step) override;
@@ -47,11 +52,14 @@ class BytesObj final : public Object {
   int compare(Thread& t, const Object& other, Token op, int depth) const override;
   Value attr(Thread& t, std::string_view name) override;
   std::vector<std::string> attr_names() const override;
+  const MethodTable* methods() const override;
   int64_t len() const override { return static_cast<int64_t>(s_.size()); }
   Value get_index(Thread& t, const Value& key) override;
   Value slice(Thread& t, int64_t start, int64_t end, int64_t step) override;
   Value contains(Thread& t, const Value& y) override;
   Value binary(Thread& t, Token op, const Value& other, bool this_on_left) override;
+  // str(bytes) decodes UTF-8: each byte of an invalid sequence becomes U+FFFD.
+  void str(std::string& out, ReprPath& path) const override;
 
  private:
   std::string s_;
@@ -61,5 +69,10 @@ class BytesObj final : public Object {
 
 Value make_string(std::string s);
 Value make_bytes(std::string s);
+
+// The methods of strings and bytes (sorted tables, see Builtin.h), for the
+// evaluator's x.f(...) fast path and dir().
+const MethodTable& string_methods();
+const MethodTable& bytes_methods();
 
 }  // namespace faultbox::star

@@ -17,6 +17,7 @@ class StructObj : public Object {
   // builtin struct()).
   StructObj(std::string constructor, std::vector<std::pair<std::string, Value>> fields);
   const std::vector<std::pair<std::string, Value>>& fields() const { return fields_; }
+  const std::string& constructor() const { return constructor_; }
   const Value* field(std::string_view name) const;
 
   std::string_view type_name() const override { return "struct"; }
@@ -24,6 +25,8 @@ class StructObj : public Object {
   uint32_t hash(Thread& t) const override;
   bool equals(Thread& t, const Object& other, int depth) const override;
   void freeze() override;
+  // A missing field throws NoSuchAttrError with starlarkstruct's own message
+  // ("struct has no .x attribute") instead of returning absent.
   Value attr(Thread& t, std::string_view name) override;
   std::vector<std::string> attr_names() const override;
   Value binary(Thread& t, Token op, const Value& other, bool this_on_left) override;  // + concatenates

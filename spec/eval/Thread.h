@@ -80,8 +80,9 @@ class Thread {
   Heap& heap_;
   std::string name_;
   std::vector<Frame> frames_;
-  const char* stack_lo_ = nullptr;
-  const char* stack_hi_ = nullptr;
+  // Found lazily (pthread_getattr_np) by check_stack when not set.
+  mutable const char* stack_lo_ = nullptr;
+  mutable const char* stack_hi_ = nullptr;
   std::string cancel_reason_;
 };
 

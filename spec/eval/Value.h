@@ -81,7 +81,9 @@ class Value {
   static Value boolean(bool b) {
     Value v;
     v.tag_ = Tag::Bool;
-    v.u_.b = b;
+    // Written as the whole word: a byte store followed by the word-sized
+    // copy of the union stalls store forwarding on hot comparison paths.
+    v.u_.i = b ? 1 : 0;
     return v;
   }
   static Value from_int(int64_t i) {

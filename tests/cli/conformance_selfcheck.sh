@@ -66,7 +66,7 @@ mutate resolver 's/### "undefined: undefined_name"/### "undefined: other"/' reso
 expect_chunk_fails resolver 4 'does not match pattern "undefined: other"'
 
 # 7. Parser mode: a changed expectation on a syntax error.
-mutate parser "s/### \`got '\\\\)', want primary\`/### \`want nothing\`/" syntax/testdata/selfcheck.star
+mutate parser "s/### \`got '\\\\\\*', want primary\`/### \`want nothing\`/" syntax/testdata/selfcheck.star
 expect_chunk_fails parser 4 'does not match pattern "want nothing"'
 
 # 8. The expected-failures list: a listed failing chunk no longer fails the run,

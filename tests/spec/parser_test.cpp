@@ -562,7 +562,7 @@ TEST(ParseExprTest, OneExpression) {
 TEST(ParserTest, DeepNestingIsACleanError) {
   for (const char* open_close : {"()", "[]", "{}"}) {
     std::string src = "x = ";
-    for (int i = 0; i < 5000; ++i) src += open_close[0];
+    for (int i = 0; i < 1000; ++i) src += open_close[0];
     EXPECT_NE(parse_error(src).find("too deeply nested"), std::string::npos) << open_close;
   }
   std::string unary = "x = " + std::string(100000, '-') + "1";
@@ -587,7 +587,7 @@ TEST(ParserTest, DeepTreesBuiltByLoopsAreACleanErrorToo) {
   // recurse over them: the parser bounds the depth of the tree.
   std::string sum = "x = 1";
   for (int i = 0; i < 20000; ++i) sum += " + 1";
-  EXPECT_EQ(parse_error(sum), "t.star:1:5: too deeply nested (limit is 1000 levels)");
+  EXPECT_EQ(parse_error(sum), "t.star:1:5: too deeply nested (limit is 500 levels)");
   std::string dots = "x = a";
   for (int i = 0; i < 20000; ++i) dots += ".b";
   EXPECT_NE(parse_error(dots).find("too deeply nested"), std::string::npos);
@@ -601,13 +601,16 @@ TEST(ParserTest, DeepTreesBuiltByLoopsAreACleanErrorToo) {
 
 TEST(ParserTest, ModerateNestingIsFine) {
   std::string src = "x = ";
-  for (int i = 0; i < 300; ++i) src += "[(";
+  for (int i = 0; i < 200; ++i) src += "[(";
   src += "1";
-  for (int i = 0; i < 300; ++i) src += ")]";
+  for (int i = 0; i < 200; ++i) src += ")]";
   EXPECT_EQ(parse_error(src), "no error");
   std::string sum = "x = 1";
-  for (int i = 0; i < 900; ++i) sum += " + 1";
+  for (int i = 0; i < 450; ++i) sum += " + 1";
   EXPECT_EQ(parse_error(sum), "no error");
+  std::string elifs = "if a: pass\n";
+  for (int i = 0; i < 400; ++i) elifs += "elif a: pass\n";
+  EXPECT_EQ(parse_error(elifs), "no error");
 }
 
 TEST(ParserTest, LargeFlatInputsParse) {

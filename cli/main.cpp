@@ -1,0 +1,98 @@
+// faultbox: the command-line entry point. Wiring only: the command table
+// (CommandTable.h) documents every command and flag, CLI11 parses each
+// command's arguments, and the commands live in their own files.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/CommandTable.h"
+#include "cli/Commands.h"
+#include "cli/ExitCodes.h"
+
+using namespace faultbox::cli;
+
+namespace {
+
+int usage_error(const std::string& msg) {
+  std::cerr << "faultbox: " << msg << "\n";
+  return kExitUsage;
+}
+
+// Parses one command's arguments with CLI11: exactly one positional operand.
+int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, const char* operand_name,
+                  std::string& operand) {
+  CLI::App app{std::string(cmd.summary), "faultbox " + std::string(cmd.name)};
+  app.set_help_flag();  // help is ours: faultbox help CMD
+  bool help = false;
+  app.add_flag("-h,--help", help);
+  app.add_option(operand_name, operand)->required();
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    if (help) {
+      std::cout << command_help(cmd);
+      return -1;
+    }
+    return usage_error(std::string(cmd.name) + ": " + e.what() + " (usage: " + std::string(cmd.usage) + ")");
+  }
+  if (help) {
+    std::cout << command_help(cmd);
+    return -1;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << general_help();
+    return kExitUsage;
+  }
+  const std::string command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+
+  if (command == "--help" || command == "-h") {
+    std::cout << general_help();
+    return kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::cout << "faultbox " << kVersion << "\n";
+    return kExitOk;
+  }
+  if (command == "help") {
+    if (rest.empty()) {
+      std::cout << general_help();
+      return kExitOk;
+    }
+    const CommandDoc* cmd = find_command(rest[0]);
+    if (!cmd) return usage_error("unknown command \"" + rest[0] + "\"; see 'faultbox help'");
+    std::cout << command_help(*cmd);
+    return kExitOk;
+  }
+
+  const CommandDoc* cmd = find_command(command);
+  if (!cmd) {
+    if (!command.empty() && command[0] == '-') return usage_error("unknown flag " + command + "; see 'faultbox help'");
+    return usage_error("unknown command \"" + command + "\"; see 'faultbox help'");
+  }
+  if (!cmd->available)
+    return usage_error(std::string(cmd->name) + " is not yet available in this version; see 'faultbox help'");
+
+  std::string operand;
+  if (cmd->name == "starlark") {
+    int rc = parse_operand(*cmd, rest, "FILE", operand);
+    if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
+    return run_starlark(operand);
+  }
+  if (cmd->name == "check") {
+    int rc = parse_operand(*cmd, rest, "SPEC", operand);
+    if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
+    return run_check(operand);
+  }
+  return usage_error("command " + std::string(cmd->name) + " has no implementation");
+}
