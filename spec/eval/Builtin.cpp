@@ -21,23 +21,14 @@ void BuiltinObj::repr(std::string& out, ReprPath&) const {
   }
 }
 
+// Builtins compare and hash by identity, as in starlark-go: two lookups of
+// "".count are two different bound methods.
 uint32_t BuiltinObj::hash(Thread&) const {
-  // FNV-1a of the name; methods differ from functions of the same name.
-  uint32_t h = 2166136261u;
-  for (unsigned char c : name_) {
-    h ^= c;
-    h *= 16777619u;
-  }
-  return is_method() ? h ^ 5521u : h;
+  auto p = reinterpret_cast<uintptr_t>(this);
+  return static_cast<uint32_t>(p ^ (p >> 32));
 }
 
-bool BuiltinObj::equals(Thread&, const Object& other, int) const {
-  if (this == &other) return true;
-  if (other.kind() != ObjKind::Builtin) return false;
-  // The same native function bound to the very same receiver.
-  const auto& o = static_cast<const BuiltinObj&>(other);
-  return fn_ == o.fn_ && name_ == o.name_ && data_ == o.data_ && receiver_.same(o.receiver_);
-}
+bool BuiltinObj::equals(Thread&, const Object& other, int) const { return this == &other; }
 
 const Method* MethodTable::find(std::string_view name) const {
   const Method* it = std::lower_bound(begin, end, name,

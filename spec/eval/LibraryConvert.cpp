@@ -11,6 +11,7 @@
 #include "spec/eval/LibraryBuiltins.h"
 #include "spec/eval/Ops.h"
 #include "spec/eval/String.h"
+#include "spec/eval/Thread.h"
 #include "spec/eval/Unpack.h"
 
 namespace faultbox::star::builtins {

@@ -266,7 +266,10 @@ bool compare(Thread& t, Token op, const Value& x, const Value& y, int depth) {
     switch (x.tag()) {
       case Value::Tag::None:
       case Value::Tag::Absent:
-        return threeway(op, 0);
+        // None is equal to itself but unordered ("NoneType < NoneType not implemented").
+        if (op == Token::Eql) return true;
+        if (op == Token::Neq) return false;
+        break;
       case Value::Tag::Bool:
         return threeway(op, int(x.as_bool()) - int(y.as_bool()));
       case Value::Tag::Obj: {

@@ -3,7 +3,9 @@
 // and BytesMethods.cpp, %-formatting in Format.cpp.
 #include "spec/eval/String.h"
 
+#include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "spec/eval/Builtin.h"
 #include "spec/eval/Format.h"

@@ -274,8 +274,8 @@ class Resolver {
     NearestName nearest(u.id->name);
     for (Block* b = u.env; b; b = b->parent) {
       for (const auto& [name, binding] : b->bindings) {
-        (void)binding;
-        nearest.consider(name);
+        // A name memoized as undefined is no suggestion.
+        if (binding->scope != Scope::Undefined) nearest.consider(name);
       }
     }
     // Globals and builtins are folded once for all hints.

@@ -113,7 +113,7 @@ class Parser {
   // later pass recursing over it can overflow the stack.
   void check_tree_depth() {
     std::vector<std::pair<Node*, int>> stack;
-    for (Stmt* s : f_.stmts) stack.emplace_back(s, 1);
+    for (auto it = f_.stmts.rbegin(); it != f_.stmts.rend(); ++it) stack.emplace_back(*it, 1);
     while (!stack.empty()) {
       auto [n, depth] = stack.back();
       stack.pop_back();

@@ -124,6 +124,7 @@ Value http_step(Thread& t, const BuiltinObj& self, const Args& args, const Servi
 Value service_step(Thread& t, const BuiltinObj& self, const Args& args) {
   const ServiceSpec& svc = self.receiver().as<ServiceObj>()->spec();
   std::string fn = svc.name + "." + self.name();
+  running_context(t, fn);
   return http_step(t, self, args, svc, http_interface(svc, fn), fn);
 }
 

@@ -15,6 +15,15 @@ expect_out "^  test .*\[not yet available\]" "--help marks test as not yet avail
 expect_out "--runs N" "--help shows the flags table"
 expect_out "exit codes" "--help explains exit codes"
 
+# docs/cli.md holds the same flags table: every flag `faultbox help` shows is there.
+DOC="$2/docs/cli.md"
+while read -r flag; do
+  grep -qF -- "\`$flag\`" "$DOC" || fail "flag $flag of 'faultbox --help' is missing from docs/cli.md"
+done < <(sed -n '/^flags:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF >= 2 { sub(/^ +[^ ]+ +/, ""); split($0, a, "  "); print a[1] }' | sed 's/, -h$//')
+for cmd in check starlark test explore replay report help; do
+  grep -q "faultbox $cmd" "$DOC" || fail "command $cmd is missing from docs/cli.md"
+done
+
 run "$FAULTBOX" help
 expect_rc 0 "help"
 expect_out "^usage: faultbox COMMAND" "help"

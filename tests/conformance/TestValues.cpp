@@ -150,7 +150,7 @@ class HasFields final : public Container {
   }
   void set_attr(Thread&, std::string_view name, const Value& v) override {
     if (frozen_) throw EvalError("cannot set field on a frozen hasfields");
-    if (name.starts_with("no")) throw EvalError("no ." + std::string(name) + " field");
+    if (name.starts_with("no")) throw NoSuchAttrError("no ." + std::string(name) + " field");
     attrs_[std::string(name)] = v;
   }
   // list + hasfields is 42 (exercises `list += x` where x is not iterable).

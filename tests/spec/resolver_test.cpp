@@ -532,6 +532,13 @@ TEST(ResolverErrors, DidYouMeanSuggestsLocalsAndNothingFarAway) {
   EXPECT_EQ(errs[1].msg, "undefined: totally_unrelated");
 }
 
+TEST(ResolverErrors, AnUndefinedNameIsNoSuggestionForAnother) {
+  auto errs = resolve_errors("def f():\n  return foo + fooo\n");
+  ASSERT_EQ(errs.size(), 2u);
+  EXPECT_EQ(errs[0].msg, "undefined: foo");
+  EXPECT_EQ(errs[1].msg, "undefined: fooo");
+}
+
 TEST(ResolverErrors, SetNeedsTheSetOption) {
   Dialect no_set;
   auto file = parse_file("t.star", "s = set([1])\n");

@@ -5,16 +5,20 @@
 // run Starlark source through the Interpreter, as programs use these values.
 #include <gtest/gtest.h>
 
+#include <iterator>
+#include <random>
 #include <string>
 
 #include "spec/eval/Builtin.h"
 #include "spec/eval/Function.h"
+#include "spec/eval/GoUtf8.h"
 #include "spec/eval/Interpreter.h"
 #include "spec/eval/Ops.h"
 #include "spec/eval/Quote.h"
 #include "spec/eval/Render.h"
 #include "spec/eval/Runes.h"
 #include "spec/eval/String.h"
+#include "spec/syntax/Quote.h"
 
 namespace faultbox::star {
 namespace {
@@ -87,6 +91,37 @@ TEST(QuoteTest, BytesUseTheSameEscapesWithPrefix) {
   EXPECT_EQ(quote("hello, 世界\xe7\x95", true), R"(b"hello, 世界\xe7\x95")");
   EXPECT_EQ(quote("\t\n\x7f\u200d", true), R"(b"\t\n\x7f\u200d")");
   EXPECT_EQ(quote("", true), "b\"\"");
+}
+
+// The scanner reads back what repr writes: any valid text as a string
+// literal, any byte sequence as a bytes literal.
+TEST(QuoteTest, RoundTripsThroughTheScanner) {
+  std::mt19937 rng(20240611);
+  const char32_t kInteresting[] = {0,     7,      '\n',   '"',     '\'',    '\\',    ' ',   0x7F,
+                                   0x80,  0xA0,   0xE9,   0x200D,  0x4E16,  0xFFFD,  0xFEFF, 0x1F63F,
+                                   0xE0001, 0x10FFFF, 'a',  'Z'};
+  for (int iter = 0; iter < 500; ++iter) {
+    std::string text, bytes;
+    int n = static_cast<int>(rng() % 12);
+    for (int k = 0; k < n; ++k) {
+      char32_t r = (rng() % 3 == 0) ? static_cast<char32_t>(rng() % 0x110000)
+                                     : kInteresting[rng() % std::size(kInteresting)];
+      if (r >= 0xD800 && r <= 0xDFFF) r = 'x';
+      utf8::append_rune(text, r);
+      bytes.push_back(static_cast<char>(rng() % 256));
+    }
+    std::string q = quote(text), out, err;
+    ASSERT_EQ(q.front(), '"');
+    ASSERT_TRUE(unquote_literal(std::string_view(q).substr(1, q.size() - 2), false, false, out, err))
+        << q << ": " << err;
+    EXPECT_EQ(out, text) << q;
+
+    std::string qb = quote(bytes, true);
+    ASSERT_EQ(qb.substr(0, 2), "b\"");
+    ASSERT_TRUE(unquote_literal(std::string_view(qb).substr(2, qb.size() - 3), false, true, out, err))
+        << qb << ": " << err;
+    EXPECT_EQ(out, bytes) << qb;
+  }
 }
 
 // --- runes ------------------------------------------------------------------------

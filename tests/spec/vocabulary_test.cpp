@@ -136,7 +136,7 @@ TEST(VocabularyTest, ShopTestsRunAgainstTheCheckHost) {
   EXPECT_EQ(host.steps[1].path, "/checkout");
 
   auto t2 = spec->new_thread("test");
-  EXPECT_THROW(spec->run_test(*t2, "test_search_timeout_doesnt_block_checkout"), EvalError);
+  EXPECT_NO_THROW(spec->run_test(*t2, "test_search_timeout_doesnt_block_checkout"));  // duration_ms 0 < 5000
   ASSERT_EQ(host.faults.size(), 2u);
   EXPECT_EQ(host.faults[1].rules[0].second.kind, FaultRule::Kind::Delay);
   EXPECT_EQ(host.faults[1].rules[0].second.delay_ns, 10'000'000'000);
