@@ -18,7 +18,7 @@ constexpr CommandDoc kCommands[] = {
     {"starlark", "faultbox starlark FILE", "run a plain Starlark file",
      "Runs FILE as a Starlark program, like an interpreter: print() goes to stdout.\n"
      "The dialect is the full language with every option on (set, while, recursion,\n"
-     "top-level if/for/while, global reassignment); json and struct are predeclared;\n"
+     "top-level if/for/while, global reassignment); json, math and struct are predeclared;\n"
      "load(\"x.star\", ...) reads files relative to the loading file. An error prints\n"
      "file:line:col, the source line, a caret and a backtrace to stderr; exit 1.",
      true},

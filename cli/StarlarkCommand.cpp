@@ -3,7 +3,7 @@
 // Dialect: Dialect::all() — the whole language with every option on (set,
 // while, recursion, top-level if/for/while, global reassignment), so any
 // program the specification allows runs; only the deprecated
-// load-binds-globally stays off. json and struct are predeclared.
+// load-binds-globally stays off. json, math and struct are predeclared.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +15,7 @@
 #include "spec/eval/Interpreter.h"
 #include "spec/eval/Render.h"
 #include "spec/lib/Json.h"
+#include "spec/lib/Math.h"
 #include "spec/lib/StructBuiltin.h"
 
 namespace faultbox::cli {
@@ -76,7 +77,8 @@ int run_starlark(const std::string& file) {
     return kExitUsage;
   }
   Interpreter interp;
-  StringDict predeclared = {{"json", make_json_module()}, {"struct", make_struct_builtin()}};
+  StringDict predeclared = {
+      {"json", make_json_module()}, {"math", make_math_module()}, {"struct", make_struct_builtin()}};
   FileLoader loader(interp, predeclared);
   Thread t(interp.heap(), "main");
   t.print = [](Thread&, std::string_view msg) {

@@ -20,11 +20,11 @@ n = 0
 while n < 3:
     n += 1
 if n == 3:
-    print("hello", double(21), len(s), json.encode({"k": [1, 2]}))
+    print("hello", double(21), len(s), json.encode({"k": [1, 2]}), math.floor(2.5))
 STAR
 run "$FAULTBOX" starlark "$TMP/ok.star"
 expect_rc 0 "ok program"
-[ "$OUT" = 'hello 42 2 {"k":[1,2]}' ] || fail "ok program: stdout is '$OUT'"
+[ "$OUT" = 'hello 42 2 {"k":[1,2]} 2' ] || fail "ok program: stdout is '$OUT'"
 [ -z "$ERR" ] || fail "ok program: stderr not empty: $ERR"
 
 # A runtime error inside a function: location, line, caret, backtrace.

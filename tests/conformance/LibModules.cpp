@@ -1,6 +1,7 @@
 #include "tests/conformance/LibModules.h"
 
 #include "spec/lib/Json.h"
+#include "spec/lib/Math.h"
 #include "spec/lib/StructBuiltin.h"
 
 namespace faultbox::star::conformance {
@@ -9,10 +10,8 @@ Value struct_builtin() { return make_struct_builtin(); }
 
 StringDict json_star_members(Heap&) { return {{"json", make_json_module()}}; }
 
-// starlark-go's lib/math is a library module, not part of the language;
-// spec/lib does not provide it, so math.star is skipped (with that reason).
-bool math_supported() { return false; }
+bool math_supported() { return true; }
 
-StringDict math_star_members(Heap&) { return {}; }
+StringDict math_star_members(Heap&) { return {{"math", make_math_module()}}; }
 
 }  // namespace faultbox::star::conformance

@@ -1,7 +1,7 @@
 // The library values the Go tests hand to their test files, taken from our
 // own spec/lib: struct() (starlarkstruct.Make), the json module
 // (starlarkjson.Module, loaded as "json.star") and the math module
-// (lib/math, loaded as "math.star") when spec/lib provides one.
+// (lib/math, loaded as "math.star").
 #pragma once
 
 #include "spec/eval/Interpreter.h"

@@ -211,8 +211,9 @@ std::vector<ChunkResult> run_isolated(const TestFile& f, const Options& o) {
   }
   if (results.size() < chunks.size()) {
     if (death.empty()) death = "stopped early";
-    for (size_t i = results.size(); i < chunks.size(); ++i) {
-      std::string why = i == results.size() ? "not finished: " + death : "not run: an earlier chunk " + death;
+    const size_t reported = results.size();
+    for (size_t i = reported; i < chunks.size(); ++i) {
+      std::string why = i == reported ? "not finished: " + death : "not run: an earlier chunk " + death;
       results.push_back(ChunkResult{chunks[i].first_line, false, {why}});
     }
   }

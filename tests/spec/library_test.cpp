@@ -11,6 +11,7 @@
 #include "spec/eval/Render.h"
 #include "spec/eval/StableSort.h"
 #include "spec/eval/Struct.h"
+#include "spec/lib/Math.h"
 #include "spec/lib/NamedModule.h"
 #include "spec/lib/StructBuiltin.h"
 
@@ -26,6 +27,7 @@ class LibraryTest : public ::testing::Test {
     };
     predeclared.emplace_back("struct", make_struct_builtin());
     predeclared.emplace_back("module", make_module_builtin());
+    predeclared.emplace_back("math", make_math_module());
   }
 
   Value run(const std::string& src) {
@@ -388,6 +390,42 @@ TEST_F(LibraryTest, Module) {
   EXPECT_EQ(message("m = module('m')\ndef f():\n  m.x = 1\nf()"), "can't assign to .x field of module");
   EXPECT_EQ(message("module(1)"), "module: for parameter 1: got int, want string");
   EXPECT_EQ(message("module()"), "module: got 0 arguments, want 1");
+}
+
+// --- the math module ----------------------------------------------------------------
+
+TEST_F(LibraryTest, MathModule) {
+  EXPECT_EQ(eval("math"), "<module \"math\">");
+  EXPECT_EQ(eval("math.ceil(0.4)"), "1");
+  EXPECT_EQ(eval("math.floor(-0.5)"), "-1");
+  EXPECT_EQ(eval("math.ceil(10)"), "10");
+  EXPECT_EQ(eval("math.floor((1 << 63) + 0.5) == 1 << 63"), "True");
+  EXPECT_EQ(eval("math.round(-0.5)"), "-1.0");
+  EXPECT_EQ(eval("math.fabs(-2)"), "2.0");
+  EXPECT_EQ(eval("math.mod(-5, 3)"), "-2.0");
+  EXPECT_EQ(eval("math.remainder(3, 5)"), "-2.0");
+  EXPECT_EQ(eval("math.pow(2, 10)"), "1024.0");
+  EXPECT_EQ(eval("math.copysign(3.2, -1)"), "-3.2");
+  EXPECT_EQ(eval("math.hypot(4, 3)"), "5.0");
+  EXPECT_EQ(eval("math.atan2(-0.0, -10) == -math.pi"), "True");
+  EXPECT_EQ(eval("math.degrees(1)"), "57.29577951308232");
+  EXPECT_EQ(eval("math.radians(1)"), "0.017453292519943295");
+  EXPECT_EQ(eval("math.log(math.e)"), "1.0");
+  EXPECT_EQ(eval("math.log(8, 2)"), "3.0");
+  EXPECT_EQ(eval("math.gamma(5)"), "24.0");
+  EXPECT_EQ(eval("math.sqrt(-4)"), "nan");
+  EXPECT_EQ(eval("math.exp(1) == math.e"), "True");
+  EXPECT_EQ(eval("math.cosh(1.0)"), "1.5430806348152437");
+  EXPECT_EQ(eval("math.sqrt(1 << 500 << 500 << 500)"), "+inf");  // ints beyond float range are infinite
+  EXPECT_EQ(message("math.log(2, 1)"), "division by zero");
+  EXPECT_EQ(message("math.ceil(float('inf'))"), "cannot convert float infinity to integer");
+  EXPECT_EQ(message("math.floor(float('nan'))"), "cannot convert float NaN to integer");
+  EXPECT_EQ(message("math.ceil('0')"), "got string, want float or int");
+  EXPECT_EQ(message("math.sqrt('0')"), "sqrt: for parameter 1: got string, want float or int");
+  EXPECT_EQ(message("math.pow(1.0, '0')"), "pow: for parameter 2: got string, want float or int");
+  EXPECT_EQ(message("math.pow(1.0)"), "pow: got 1 arguments, want 2");
+  EXPECT_EQ(message("math.log()"), "log: got 0 arguments, want at least 1");
+  EXPECT_EQ(message("math.sin(x=1)"), "sin: unexpected keyword arguments");
 }
 
 }  // namespace
