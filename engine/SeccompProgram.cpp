@@ -4,23 +4,33 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <memory>
 #include <string>
 
 #include "engine/EngineError.h"
-#include "engine/SyscallVocabulary.h"
 #include "engine/UniqueFd.h"
+#include "spec/vocabulary/Syscalls.h"
 
 namespace faultbox::engine {
+
+std::vector<std::string> filtered_syscall_names() {
+  std::vector<std::string> names;
+  for (const auto& family : star::syscall_families())
+    for (const auto& s : family.syscalls)
+      if (std::find(names.begin(), names.end(), s) == names.end()) names.push_back(s);
+  return names;
+}
 
 SeccompProgram SeccompProgram::build_standard() {
   std::unique_ptr<void, void (*)(void*)> ctx(seccomp_init(SCMP_ACT_ALLOW), seccomp_release);
   if (!ctx) throw EnvironmentError("libseccomp: seccomp_init failed");
   SeccompProgram program;
-  for (std::string_view name : SyscallVocabulary::standard().filtered_syscalls()) {
-    std::string n(name);
+  // The whole faultable vocabulary, whatever the spec says: rules appear at
+  // run time and a filter cannot change after exec (DESIGN.md §3).
+  for (const std::string& n : filtered_syscall_names()) {
     int nr = seccomp_syscall_resolve_name(n.c_str());
     if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture (e.g. "open" on arm64)
     int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 0);

@@ -8,13 +8,17 @@
 
 #include <cstddef>
 
+#include <string>
 #include <vector>
 
 namespace faultbox::engine {
 
+// Every syscall of spec/vocabulary's families (the filter notifies on each).
+std::vector<std::string> filtered_syscall_names();
+
 class SeccompProgram {
  public:
-  // The standard program (SyscallVocabulary::standard()). Throws
+  // The standard program (filtered_syscall_names()). Throws
   // EnvironmentError when libseccomp cannot build it.
   static SeccompProgram build_standard();
 

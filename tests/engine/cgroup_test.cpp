@@ -65,9 +65,12 @@ TEST(Cgroup, TeardownKillsADoubleForkedDaemon) {
     // launched process has exited.
     auto allow = [](const SyscallEvent&) { return Decision::allow(); };
     bool exited = false;
-    for (int i = 0; i < 2000 && !(exited && daemon); ++i) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!(exited && daemon) && std::chrono::steady_clock::now() < deadline) {
+      // Once the launched process is reaped its pidfd stays readable: poll
+      // only the listener then.
       pollfd fds[2] = {{sup.fd(), POLLIN, 0}, {p.pidfd.get(), POLLIN, 0}};
-      if (::poll(fds, 2, 10) > 0 && (fds[0].revents & POLLIN)) sup.handle_one(allow);
+      if (::poll(fds, exited ? 1 : 2, 10) > 0 && (fds[0].revents & POLLIN)) sup.handle_one(allow);
       if (!exited && (fds[1].revents & POLLIN)) {
         ::waitpid(p.pid, nullptr, 0);
         exited = true;
