@@ -15,7 +15,8 @@ PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libseccomp-dev libcurl4-openssl-dev nlohmann-json3-dev libboost-context-dev libz3-dev
   libnetfilter-queue-dev libgmp-dev libre2-dev libcli11-dev libfmt-dev libgtest-dev
-  libbenchmark-dev python3 golang-starlark-dev
+  libbenchmark-dev python3 golang-starlark-dev iptables
+  libcpp-httplib-dev libhiredis-dev redis-server curl
 )
 
 log() { printf '==> %s\n' "$*"; }

@@ -41,29 +41,24 @@ Value call_value(Thread& t, const Value& fn, const Args& args) {
   throw EvalError("invalid call of non-function (" + std::string(type_name(fn)) + ")");
 }
 
-Value eval_call(Env& env, const CallExpr* call) {
-  Thread& t = env.t;
+namespace {
 
-  // The callee. For x.f(...) on a type with a method table, find the method
-  // without building a bound method value.
-  Value callee;
-  Value receiver;
-  const Method* method = nullptr;
-  if (call->fn->kind == NodeKind::DotExpr) {
-    auto* dot = static_cast<const DotExpr*>(call->fn);
-    receiver = eval(env, dot->x);
-    if (receiver.is_obj()) {
-      if (const MethodTable* table = receiver.obj()->methods()) method = table->find(dot->name->name);
-    }
-    if (!method) {
-      env.set_pos(dot->dot);
-      callee = get_attr(t, receiver, dot->name->name);
-    }
-  } else {
-    callee = eval(env, call->fn);
+// Calls the callee (or the method found in its receiver's table).
+inline Value dispatch(Thread& t, const Value& callee, const Method* method, const Value& receiver,
+                      const Args& args) {
+  if (method) {
+    // The method's own frame, under a transient bound method.
+    BuiltinObj bound(std::string(method->name), method->fn, receiver);
+    return call_native(t, bound, args);
   }
+  if (callee.is(ObjKind::Function)) return callee.as<FunctionObj>()->call(t, args);
+  return call_value(t, callee, args);
+}
 
-  // Arguments.
+// A call with named, *args or **kwargs arguments.
+[[gnu::noinline]] Value call_general(Env& env, const CallExpr* call, const Value& callee, const Method* method,
+                                     const Value& receiver) {
+  Thread& t = env.t;
   SmallVec<Value, 8> positional;
   SmallVec<NamedArg, 4> named;
   const Expr* star = nullptr;
@@ -110,14 +105,41 @@ Value eval_call(Env& env, const CallExpr* call) {
       named.push_back(NamedArg{kwargs_keys.back().as<StringObj>()->str(), entry.value});
     }
   }
+  return dispatch(t, callee, method, receiver, Args{positional.span(), named.span()});
+}
 
-  Args args{positional.span(), named.span()};
-  if (method) {
-    // The method's own frame, under a transient bound method.
-    BuiltinObj bound(std::string(method->name), method->fn, receiver);
-    return call_native(t, bound, args);
+}  // namespace
+
+Value eval_call(Env& env, const CallExpr* call) {
+  Thread& t = env.t;
+
+  // The callee. For x.f(...) on a type with a method table, find the method
+  // without building a bound method value.
+  Value callee;
+  Value receiver;
+  const Method* method = nullptr;
+  if (call->fn->kind == NodeKind::DotExpr) {
+    auto* dot = static_cast<const DotExpr*>(call->fn);
+    receiver = eval(env, dot->x);
+    if (receiver.is_obj()) {
+      if (const MethodTable* table = receiver.obj()->methods()) method = table->find(dot->name->name);
+    }
+    if (!method) {
+      env.set_pos(dot->dot);
+      callee = get_attr(t, receiver, dot->name->name);
+    }
+  } else {
+    callee = eval(env, call->fn);
   }
-  return call_value(t, callee, args);
+
+  // Arguments: positional and named in source order, then *args, then
+  // **kwargs. The usual call has positional arguments only.
+  for (const Argument& a : call->args)
+    if (a.kind != Argument::Kind::Positional) return call_general(env, call, callee, method, receiver);
+  SmallVec<Value, 6> positional;
+  for (const Argument& a : call->args) positional.push_back(eval(env, a.value));
+  env.set_pos(call->lparen);
+  return dispatch(t, callee, method, receiver, Args{positional.span(), {}});
 }
 
 }  // namespace faultbox::star

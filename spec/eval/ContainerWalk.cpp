@@ -136,6 +136,15 @@ void repr_container(std::string& out, const Object* root, ReprPath& path) {
     size_t size;
     ~PathRestore() { path.stack.resize(size); }
   } restore{path, path.stack.size()};
+  // The lists and dicts this walk has open, for O(1) cycle checks (the path
+  // is a vector; scanning it at every level would be quadratic in depth).
+  std::unordered_set<const Object*> open_here;
+  auto on_path = [&](const Object* o) {
+    if (open_here.count(o)) return true;
+    for (size_t i = 0; i < restore.size; ++i)
+      if (path.stack[i] == o) return true;
+    return false;
+  };
 
   // Writes the opening of container `o` and pushes its frame (or writes all
   // of it when it is a list or dict already being printed).
@@ -145,11 +154,12 @@ void repr_container(std::string& out, const Object* root, ReprPath& path) {
       case ObjKind::Dict: {
         bool list = o->kind() == ObjKind::List;
         out += list ? '[' : '{';
-        if (path.contains(o)) {
+        if (on_path(o)) {
           out += list ? "...]" : "...}";  // it contains itself
           return;
         }
         path.stack.push_back(o);
+        open_here.insert(o);
         stack.push_back(Frame{o, 0, 0, false, true});
         return;
       }
@@ -215,7 +225,10 @@ void repr_container(std::string& out, const Object* root, ReprPath& path) {
       }
       out += o->kind() == ObjKind::Dict ? "}" : "])";
     }
-    if (f.on_path) path.stack.pop_back();
+    if (f.on_path) {
+      path.stack.pop_back();
+      open_here.erase(o);
+    }
     stack.pop_back();
   }
 }

@@ -33,7 +33,7 @@ inline bool fast_truth(const Value& v) {
   throw_at(env, id->pos, std::string(what) + " variable " + id->name + " referenced before assignment");
 }
 
-inline Value lookup(Env& env, const Ident* id) {
+[[gnu::noinline]] Value lookup(Env& env, const Ident* id) {
   const Binding* b = id->binding;
   switch (b->scope) {
     case Scope::Local: {
@@ -111,7 +111,7 @@ inline bool small_int_binary(Token op, int64_t x, int64_t y, Value& out) {
   }
 }
 
-Value eval_binary(Env& env, const BinaryExpr* b) {
+[[gnu::noinline]] Value eval_binary(Env& env, const BinaryExpr* b) {
   if (b->op == Token::And) {
     Value x = eval(env, b->x);
     if (!fast_truth(x)) return x;
@@ -145,7 +145,7 @@ Value eval_binary(Env& env, const BinaryExpr* b) {
   }
 }
 
-Value eval_unary(Env& env, const UnaryExpr* u) {
+[[gnu::noinline]] Value eval_unary(Env& env, const UnaryExpr* u) {
   Value x = eval(env, u->x);
   if (u->op == Token::Not) return Value::boolean(!fast_truth(x));
   if (u->op == Token::Minus && x.is_small_int() && x.as_small_int() != INT64_MIN)
@@ -154,7 +154,7 @@ Value eval_unary(Env& env, const UnaryExpr* u) {
   return unary_op(env.t, u->op, x);
 }
 
-Value eval_dict(Env& env, const DictExpr* d) {
+[[gnu::noinline]] Value eval_dict(Env& env, const DictExpr* d) {
   Value dict = make_dict(env.t.heap());
   HashTable& table = dict.as<DictObj>()->table();
   for (const DictEntry* entry : d->entries) {
@@ -198,7 +198,7 @@ void comprehension(Env& env, const Comprehension* c, size_t i, const Value& acc)
   }
 }
 
-Value eval_slice(Env& env, const SliceExpr* s) {
+[[gnu::noinline]] Value eval_slice(Env& env, const SliceExpr* s) {
   Value x = eval(env, s->x);
   Value lo = s->lo ? eval(env, s->lo) : Value::none();
   Value hi = s->hi ? eval(env, s->hi) : Value::none();
@@ -207,8 +207,47 @@ Value eval_slice(Env& env, const SliceExpr* s) {
   return slice(env.t, x, lo, hi, step);
 }
 
+[[gnu::noinline]] Value eval_cond(Env& env, const CondExpr* c) {
+  return eval_truth(env, c->cond) ? eval(env, c->then_) : eval(env, c->else_);
+}
+
+[[gnu::noinline]] Value eval_dot(Env& env, const DotExpr* d) {
+  Value x = eval(env, d->x);
+  env.set_pos(d->dot);
+  return get_attr(env.t, x, d->name->name);
+}
+
+[[gnu::noinline]] Value eval_index(Env& env, const IndexExpr* ix) {
+  Value x = eval(env, ix->x);
+  Value k = eval(env, ix->index);
+  env.set_pos(ix->lbrack);
+  return get_index(env.t, x, k);
+}
+
+[[gnu::noinline]] Value eval_list(Env& env, const ListExpr* l) {
+  std::vector<Value> elems;
+  elems.reserve(l->elems.size());
+  for (const Expr* x : l->elems) elems.push_back(eval(env, x));
+  return make_list(env.t.heap(), std::move(elems));
+}
+
+[[gnu::noinline]] Value eval_tuple(Env& env, const TupleExpr* tu) {
+  std::vector<Value> elems;
+  elems.reserve(tu->elems.size());
+  for (const Expr* x : tu->elems) elems.push_back(eval(env, x));
+  return make_tuple(std::move(elems));
+}
+
+[[gnu::noinline]] Value eval_comprehension(Env& env, const Comprehension* c) {
+  Value acc = c->curly ? make_dict(env.t.heap()) : make_list(env.t.heap());
+  comprehension(env, c, 0, acc);
+  return acc;
+}
+
 }  // namespace
 
+// A thin dispatcher: each kind's work lives in its own function, so this one
+// stays small and cheap to enter (it runs for every non-leaf expression).
 Value eval_node(Env& env, const Expr* e) {
   switch (e->kind) {
     case NodeKind::Ident:
@@ -223,47 +262,22 @@ Value eval_node(Env& env, const Expr* e) {
       return eval_call(env, static_cast<const CallExpr*>(e));
     case NodeKind::UnaryExpr:
       return eval_unary(env, static_cast<const UnaryExpr*>(e));
-    case NodeKind::CondExpr: {
-      auto* c = static_cast<const CondExpr*>(e);
-      return eval_truth(env, c->cond) ? eval(env, c->then_) : eval(env, c->else_);
-    }
-    case NodeKind::DotExpr: {
-      auto* d = static_cast<const DotExpr*>(e);
-      Value x = eval(env, d->x);
-      env.set_pos(d->dot);
-      return get_attr(env.t, x, d->name->name);
-    }
-    case NodeKind::IndexExpr: {
-      auto* ix = static_cast<const IndexExpr*>(e);
-      Value x = eval(env, ix->x);
-      Value k = eval(env, ix->index);
-      env.set_pos(ix->lbrack);
-      return get_index(env.t, x, k);
-    }
+    case NodeKind::CondExpr:
+      return eval_cond(env, static_cast<const CondExpr*>(e));
+    case NodeKind::DotExpr:
+      return eval_dot(env, static_cast<const DotExpr*>(e));
+    case NodeKind::IndexExpr:
+      return eval_index(env, static_cast<const IndexExpr*>(e));
     case NodeKind::SliceExpr:
       return eval_slice(env, static_cast<const SliceExpr*>(e));
-    case NodeKind::ListExpr: {
-      auto* l = static_cast<const ListExpr*>(e);
-      std::vector<Value> elems;
-      elems.reserve(l->elems.size());
-      for (const Expr* x : l->elems) elems.push_back(eval(env, x));
-      return make_list(env.t.heap(), std::move(elems));
-    }
-    case NodeKind::TupleExpr: {
-      auto* tu = static_cast<const TupleExpr*>(e);
-      std::vector<Value> elems;
-      elems.reserve(tu->elems.size());
-      for (const Expr* x : tu->elems) elems.push_back(eval(env, x));
-      return make_tuple(std::move(elems));
-    }
+    case NodeKind::ListExpr:
+      return eval_list(env, static_cast<const ListExpr*>(e));
+    case NodeKind::TupleExpr:
+      return eval_tuple(env, static_cast<const TupleExpr*>(e));
     case NodeKind::DictExpr:
       return eval_dict(env, static_cast<const DictExpr*>(e));
-    case NodeKind::Comprehension: {
-      auto* c = static_cast<const Comprehension*>(e);
-      Value acc = c->curly ? make_dict(env.t.heap()) : make_list(env.t.heap());
-      comprehension(env, c, 0, acc);
-      return acc;
-    }
+    case NodeKind::Comprehension:
+      return eval_comprehension(env, static_cast<const Comprehension*>(e));
     case NodeKind::LambdaExpr:
       return make_closure(env, static_cast<const LambdaExpr*>(e)->fn);
     default:

@@ -2,6 +2,7 @@
 // to parameters with starlark-go's rules and messages, then runs the body
 // under a frame of its own.
 #include <algorithm>
+#include <new>
 #include <string>
 #include <utility>
 
@@ -101,7 +102,8 @@ FunctionObj::FunctionObj(Heap& heap, const Function* fn, Value module, std::vect
       module_(std::move(module)),
       defaults_(std::move(defaults)),
       freevars_(std::move(freevars)),
-      program_(module_.as<ModuleObj>()->program()) {
+      program_(module_.as<ModuleObj>()->program()),
+      frame_file_(std::shared_ptr<const File>(), program_->file.get()) {
   auto it = program_->functions.find(fn);
   if (it != program_->functions.end()) {
     info_ = &it->second;
@@ -137,6 +139,28 @@ namespace {
 struct FramePop {
   Thread& t;
   ~FramePop() { t.frames().pop_back(); }
+};
+
+// A call's local variables, all absent at first; inline for small functions.
+class LocalSlots {
+ public:
+  explicit LocalSlots(size_t n) : n_(n) {
+    v_ = n <= kInline ? reinterpret_cast<Value*>(inline_) : static_cast<Value*>(::operator new(n * sizeof(Value)));
+    for (size_t i = 0; i < n; ++i) new (v_ + i) Value(Value::absent());
+  }
+  ~LocalSlots() {
+    for (size_t i = 0; i < n_; ++i) v_[i].~Value();
+    if (n_ > kInline) ::operator delete(static_cast<void*>(v_));
+  }
+  LocalSlots(const LocalSlots&) = delete;
+  LocalSlots& operator=(const LocalSlots&) = delete;
+  Value* data() { return v_; }
+
+ private:
+  static constexpr size_t kInline = 8;
+  alignas(Value) unsigned char inline_[kInline * sizeof(Value)];
+  Value* v_;
+  size_t n_;
 };
 
 std::string quoted(std::string_view name) { return repr(make_string(std::string(name))); }
@@ -230,7 +254,7 @@ static void bind_args(Thread& t, const FunctionObj& self, Value* locals, const A
 
 Value FunctionObj::call(Thread& t, const Args& args) {
   // Errors of binding are reported in the callee's frame, at its def.
-  t.frames().push_back(Frame{this, program_->file, fn_->pos});
+  t.frames().push_back(Frame{this, frame_file_, fn_->pos});
   FramePop pop{t};
   try {
     t.add_step();
@@ -243,8 +267,7 @@ Value FunctionObj::call(Thread& t, const Args& args) {
           throw EvalError("function " + fn_->name + " called recursively");
       }
     }
-    SmallVec<Value, 8> locals;
-    locals.resize(fn_->locals.size(), Value::absent());
+    LocalSlots locals(fn_->locals.size());
     bind_args(t, *this, locals.data(), args);
     return run_function(t, this, locals.data());
   } catch (EvalError& e) {

@@ -130,6 +130,10 @@ class FunctionObj final : public Container {
   std::vector<Value> defaults_;
   std::vector<Value> freevars_;
   std::shared_ptr<const Program> program_;  // keeps fn_ (and info_) alive even after clear_references
+  // program_->file without ownership (the aliasing constructor over an empty
+  // shared_ptr): the frame of a call carries it without refcounting, since
+  // this function keeps the file alive while the frame exists.
+  std::shared_ptr<const File> frame_file_;
   const FunctionInfo* info_ = nullptr;
   std::unique_ptr<FunctionInfo> own_info_;  // when the program has none for fn_
   bool frozen_ = false;

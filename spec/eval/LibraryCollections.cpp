@@ -69,8 +69,6 @@ Value any(Thread& t, const BuiltinObj&, const Args& args) {
 }
 
 Value dict(Thread& t, const BuiltinObj&, const Args& args) {
-  if (args.positional.size() > 1)
-    raise("dict: got " + std::to_string(args.positional.size()) + " arguments, want at most 1");
   Value d = make_dict(t.heap());
   dict_update(t, *d.as<DictObj>(), args, "dict");
   return d;
@@ -176,8 +174,23 @@ Value reversed(Thread& t, const BuiltinObj&, const Args& args) {
 Value set(Thread& t, const BuiltinObj&, const Args& args) {
   Value x = Value::absent();
   unpack_positional("set", args, 0, {{"iterable", &x}});
-  if (!x.is_absent()) iterate_param(t, "set", "1", x);  // the parameter's own message
-  return set_from_iterable(t, x, "set");
+  Value s = make_set(t.heap());
+  if (x.is_absent()) return s;
+  auto it = iterate_param(t, "set", "1", x);
+  HashTable& table = s.as<SetObj>()->table();
+  Value e;
+  while (it->next(e)) {
+    t.add_step();
+    try {
+      table.insert(t, e, Value());
+    } catch (const CancelledError&) {
+      throw;
+    } catch (EvalError& err) {
+      err.set_msg("set: " + err.msg());  // "set: unhashable type: list"
+      throw;
+    }
+  }
+  return s;
 }
 
 Value sorted(Thread& t, const BuiltinObj&, const Args& args) {

@@ -1,6 +1,7 @@
 // Universal builtins that convert or inspect a single value: abs, bool,
 // bytes, chr, float, hash, int, ord, repr, str, type.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 
@@ -103,8 +104,9 @@ Value chr(Thread&, const BuiltinObj&, const Args& args) {
     raise("chr: got " + count_str(args.positional.size()) + " arguments, want 1");
   const Value& x = args.positional[0];
   if (!x.is_int()) raise("chr: got " + std::string(type_name(x)) + ", want int");
+  // starlark-go reads the argument as an int32 first.
   auto i = int_to_int64(x);
-  if (!i) raise("chr: " + int_to_string(x) + " out of range");
+  if (!i || *i < INT32_MIN || *i > INT32_MAX) raise("chr: " + int_to_string(x) + " out of range");
   if (*i < 0) raise("chr: Unicode code point " + std::to_string(*i) + " out of range (<0)");
   if (*i > utf8::kMaxRune) {
     char buf[32];

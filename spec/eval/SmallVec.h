@@ -17,7 +17,7 @@ class SmallVec {
   SmallVec(const SmallVec&) = delete;
   SmallVec& operator=(const SmallVec&) = delete;
   ~SmallVec() {
-    clear();
+    if (size_) clear();
     if (data_ != inline_data()) ::operator delete(static_cast<void*>(data_));
   }
 

@@ -91,7 +91,7 @@ uint32_t text_hash(std::string_view s, uint64_t seed) {
     n -= 8;
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p, n);
+  for (size_t i = 0; i < n; ++i) tail |= uint64_t{static_cast<unsigned char>(p[i])} << (8 * i);
   h = (h ^ tail) * kMul;
   h ^= h >> 32;
   h *= 0xBF58476D1CE4E5B9ull;
@@ -120,7 +120,7 @@ bool StringObj::equals(Thread&, const Object& other, int) const {
   if (this == &o) return true;
   if (s_.size() != o.s_.size()) return false;
   if (hashed_ && o.hashed_ && hash_ != o.hash_) return false;
-  return std::memcmp(s_.data(), o.s_.data(), s_.size()) == 0;
+  return strings::same_bytes(s_.data(), o.s_.data(), s_.size());
 }
 
 int StringObj::compare(Thread&, const Object& other, Token, int) const {
@@ -208,7 +208,7 @@ uint32_t BytesObj::hash(Thread&) const {
 
 bool BytesObj::equals(Thread&, const Object& other, int) const {
   const auto& o = static_cast<const BytesObj&>(other);
-  return s_ == o.s_;
+  return s_.size() == o.s_.size() && strings::same_bytes(s_.data(), o.s_.data(), s_.size());
 }
 
 int BytesObj::compare(Thread&, const Object& other, Token, int) const {

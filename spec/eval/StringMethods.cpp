@@ -22,6 +22,23 @@ using strings::fail;
 
 const std::string& recv(const BuiltinObj& self) { return strings::text(self.receiver()); }
 
+// The common call shape s.f(a): exactly n positional arguments. Methods
+// take it without the general argument unpacking (hot in loops).
+bool positional_only(const Args& args, size_t n) {
+  return args.named.empty() && args.positional.size() == n;
+}
+
+// The (sub, start?, end?) arguments of find, index, count...
+void unpack_sub(std::string_view fn, const Args& args, std::string& buf, std::string_view& sub,
+                Value& start, Value& end) {
+  if (positional_only(args, 1) && args.positional[0].is_string()) {
+    sub = strings::text(args.positional[0]);
+    return;
+  }
+  unpack_positional(fn, args, 1, {{"sub", &buf}, {"start", &start}, {"end", &end}});
+  sub = buf;
+}
+
 // Calls f(rune, offset, size) for each rune of s.
 template <class F>
 void for_each_rune(std::string_view s, F&& f) {
@@ -188,9 +205,10 @@ Value string_istitle(Thread&, const BuiltinObj& self, const Args& args) {
 // ---- searching ------------------------------------------------------------------
 
 Value string_count(Thread&, const BuiltinObj& self, const Args& args) {
-  std::string sub;
+  std::string buf;
+  std::string_view sub;
   Value start, end;
-  unpack_positional("count", args, 1, {{"sub", &sub}, {"start", &start}, {"end", &end}});
+  unpack_sub("count", args, buf, sub, start, end);
   int64_t lo;
   std::string_view s = selected("count", recv(self), start, end, lo);
   if (sub.empty()) return Value::from_int(static_cast<int64_t>(utf8::rune_count(s)) + 1);
@@ -201,9 +219,10 @@ Value string_count(Thread&, const BuiltinObj& self, const Args& args) {
 
 Value find_impl(std::string_view fn, const BuiltinObj& self, const Args& args, bool allow_missing,
                 bool last) {
-  std::string sub;
+  std::string buf;
+  std::string_view sub;
   Value start, end;
-  unpack_positional(fn, args, 1, {{"sub", &sub}, {"start", &start}, {"end", &end}});
+  unpack_sub(fn, args, buf, sub, start, end);
   int64_t lo;
   std::string_view s = selected(fn, recv(self), start, end, lo);
   size_t i = last ? s.rfind(sub) : s.find(sub);
@@ -230,12 +249,16 @@ Value string_rindex(Thread&, const BuiltinObj& self, const Args& args) {
 Value affix_impl(std::string_view fn, const BuiltinObj& self, const Args& args, bool suffix) {
   Value x;
   Value start, end;
-  unpack_positional(fn, args, 1, {{"x", &x}, {"start", &start}, {"end", &end}});
+  if (positional_only(args, 1))
+    x = args.positional[0];
+  else
+    unpack_positional(fn, args, 1, {{"x", &x}, {"start", &start}, {"end", &end}});
   int64_t lo;
   std::string_view s = selected(fn, recv(self), start, end, lo);
   auto match = [&](std::string_view affix) {
     if (affix.size() > s.size()) return false;
-    return suffix ? s.substr(s.size() - affix.size()) == affix : s.substr(0, affix.size()) == affix;
+    const char* at = suffix ? s.data() + (s.size() - affix.size()) : s.data();
+    return strings::same_bytes(at, affix.data(), affix.size());
   };
   if (x.is_string()) return Value::boolean(match(strings::text(x)));
   if (x.is(ObjKind::Tuple)) {
@@ -266,7 +289,10 @@ Value string_format(Thread& t, const BuiltinObj& self, const Args& args) {
 
 Value string_join(Thread& t, const BuiltinObj& self, const Args& args) {
   Value iterable;
-  unpack_positional("join", args, 1, {{"iterable", &iterable}});
+  if (positional_only(args, 1))
+    iterable = args.positional[0];
+  else
+    unpack_positional("join", args, 1, {{"iterable", &iterable}});
   const std::string& sep = recv(self);
   auto not_string = [](const Value& x) {
     fail("join: in list, want string, got " + std::string(type_name(x)));
@@ -305,9 +331,17 @@ Value string_join(Thread& t, const BuiltinObj& self, const Args& args) {
 }
 
 Value string_replace(Thread&, const BuiltinObj& self, const Args& args) {
-  std::string old_s, new_s;
+  std::string old_buf, new_buf;
+  std::string_view old_s, new_s;
   int64_t count = -1;
-  unpack_positional("replace", args, 2, {{"old", &old_s}, {"new", &new_s}, {"count", &count}});
+  if (positional_only(args, 2) && args.positional[0].is_string() && args.positional[1].is_string()) {
+    old_s = strings::text(args.positional[0]);
+    new_s = strings::text(args.positional[1]);
+  } else {
+    unpack_positional("replace", args, 2, {{"old", &old_buf}, {"new", &new_buf}, {"count", &count}});
+    old_s = old_buf;
+    new_s = new_buf;
+  }
   const std::string& s = recv(self);
   if (old_s == new_s || count == 0) return self.receiver();
 
@@ -369,7 +403,7 @@ enum class Side { Both, Left, Right };
 // trims Unicode white space.
 Value strip_impl(std::string_view fn, const BuiltinObj& self, const Args& args, Side side) {
   std::string chars;
-  unpack_positional(fn, args, 0, {{"chars", &chars}});
+  if (!positional_only(args, 0)) unpack_positional(fn, args, 0, {{"chars", &chars}});
   const std::string& s = recv(self);
 
   std::vector<char32_t> cut;
@@ -496,7 +530,10 @@ Value split_impl(Thread& t, std::string_view fn, const BuiltinObj& self, const A
                  bool right) {
   Value sep_v;
   int64_t maxsplit = -1;
-  unpack_positional(fn, args, 0, {{"sep", &sep_v}, {"maxsplit", &maxsplit}});
+  if (positional_only(args, 1))
+    sep_v = args.positional[0];
+  else if (!positional_only(args, 0))
+    unpack_positional(fn, args, 0, {{"sep", &sep_v}, {"maxsplit", &maxsplit}});
   std::string_view s = recv(self);
 
   if (sep_v.is_none() || sep_v.is_absent()) {

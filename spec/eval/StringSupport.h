@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,15 @@ enum class ViewKind : uint8_t { Elems, ElemOrds, Codepoints, CodepointOrds, Byte
 Value make_view(const Value& string_or_bytes, ViewKind kind);
 
 [[noreturn]] inline void fail(std::string msg) { throw EvalError(std::move(msg)); }
+
+// a[0:n] == b[0:n]. Most compared strings (dict keys, prefixes) are short:
+// compare those inline rather than through a call to memcmp.
+inline bool same_bytes(const char* a, const char* b, size_t n) {
+  if (n > 16) return std::memcmp(a, b, n) == 0;
+  for (size_t i = 0; i < n; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
 
 // Whether every byte is ASCII (then bytes are runes).
 inline bool is_ascii(std::string_view s) {

@@ -19,8 +19,9 @@ std::vector<CallFrame> Thread::call_stack() const {
     cf.file = f.file;
     if (f.callable) {
       cf.name = f.callable->name();
-      // (A host may push a Starlark frame without its file.)
-      if (!cf.file && f.callable->kind() == ObjKind::Function)
+      // A Starlark frame's file does not own the File (see FunctionObj);
+      // the snapshot, which may outlive the program, takes a real reference.
+      if (f.callable->kind() == ObjKind::Function)
         cf.file = static_cast<const FunctionObj*>(f.callable)->program().file;
     }
     out.push_back(std::move(cf));

@@ -23,7 +23,10 @@ namespace faultbox::star {
 // operation in progress.
 struct Frame {
   const Object* callable = nullptr;
-  std::shared_ptr<const File> file;  // null for builtins
+  // Null for builtins. For Starlark frames it does not own the File (no
+  // refcounting per call; the callable keeps it alive): use it while the
+  // frame is live, or take call_stack(), whose CallFrames own theirs.
+  std::shared_ptr<const File> file;
   Pos pos;
 };
 

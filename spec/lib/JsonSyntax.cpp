@@ -343,11 +343,27 @@ std::optional<std::string> Scanner::finish() {
 
 namespace {
 
-void newline(std::string& out, std::string_view prefix, std::string_view unit, int depth) {
-  out += '\n';
-  out += prefix;
-  for (int i = 0; i < depth; ++i) out += unit;
-}
+// "\n" + prefix + depth copies of the unit, kept between lines so each
+// line start is a single append.
+class LineStart {
+ public:
+  LineStart(std::string_view prefix, std::string_view unit) : unit_(unit) {
+    text_ = "\n";
+    text_ += prefix;
+    base_ = text_.size();
+  }
+  const std::string& at(int depth) {
+    const size_t want = base_ + static_cast<size_t>(depth) * unit_.size();
+    while (text_.size() < want) text_ += unit_;
+    text_.resize(want);
+    return text_;
+  }
+
+ private:
+  std::string_view unit_;
+  std::string text_;
+  size_t base_;
+};
 
 }  // namespace
 
@@ -357,13 +373,14 @@ std::optional<std::string> indent(std::string_view src, std::string_view prefix,
   Scanner scan;
   bool need_indent = false;  // delayed so that {} and [] stay compact
   int depth = 0;
+  LineStart line(prefix, indent_unit);
   for (unsigned char c : src) {
     Op op = scan.step(c);
     if (op == Op::SkipSpace) continue;
     if (op == Op::Error) break;
     if (need_indent && op != Op::EndObject && op != Op::EndArray) {
       need_indent = false;
-      newline(out, prefix, indent_unit, ++depth);
+      out += line.at(++depth);
     }
     if (op == Op::Continue) {
       out += static_cast<char>(c);
@@ -377,7 +394,7 @@ std::optional<std::string> indent(std::string_view src, std::string_view prefix,
         break;
       case ',':
         out += ',';
-        newline(out, prefix, indent_unit, depth);
+        out += line.at(depth);
         break;
       case ':':
         out += ": ";
@@ -387,7 +404,7 @@ std::optional<std::string> indent(std::string_view src, std::string_view prefix,
         if (need_indent) {
           need_indent = false;  // empty object or array
         } else {
-          newline(out, prefix, indent_unit, --depth);
+          out += line.at(--depth);
         }
         out += static_cast<char>(c);
         break;

@@ -670,6 +670,47 @@ TEST_F(ContainersTest, SetMutationDuringIterationFails) {
             "update: cannot insert into hash table during iteration");
 }
 
+// Values nested far deeper than the C++ stack could recurse are printed,
+// frozen, hashed and freed by explicit worklists.
+TEST_F(ContainersTest, DeeplyNestedValuesNeedNoDeepRecursion) {
+  constexpr int kDepth = 300000;
+  size_t before = heap.live_containers();
+  {
+    Value x = L({});
+    Value tup = T({});
+    for (int i = 0; i < kDepth; ++i) {
+      x = (i % 3 == 0) ? L({x}) : (i % 3 == 1) ? T({x}) : D({{I(i), x}});
+      tup = T({tup, I(i)});
+    }
+    std::string r = repr(x);
+    size_t expected = 2;  // the innermost []
+    for (int i = 0; i < kDepth; ++i)  // [x]  (x,)  {i: x}
+      expected += (i % 3 == 0) ? 2 : (i % 3 == 1) ? 3 : 4 + std::to_string(i).size();
+    EXPECT_EQ(r.size(), expected);
+    EXPECT_EQ(r.substr(0, 10), "{299999: (");
+    EXPECT_EQ(r.substr(r.size() - 4), "],)}");
+    freeze(x);
+    EXPECT_TRUE(x.obj()->frozen());
+    uint32_t h = hash_value(t, tup);
+    EXPECT_EQ(h, hash_value(t, tup));  // cached, and stable
+  }
+  EXPECT_EQ(heap.live_containers(), before);
+}
+
+// t = (t, t) doubles the tree each time but shares the nodes: freezing and
+// hashing visit each node once.
+TEST_F(ContainersTest, SharedSubtuplesAreWalkedOnce) {
+  Value tup = T({L({})});
+  for (int i = 0; i < 64; ++i) tup = T({tup, tup});
+  freeze(tup);
+  Value leaf = tup;
+  while (leaf.is(ObjKind::Tuple)) leaf = leaf.as<TupleObj>()->elems()[0];
+  EXPECT_TRUE(leaf.obj()->frozen());
+  Value h = T({I(1)});
+  for (int i = 0; i < 64; ++i) h = T({h, h});
+  EXPECT_EQ(hash_value(t, h), hash_value(t, h));
+}
+
 TEST_F(ContainersTest, AcyclicContainersDieWithTheirLastReference) {
   size_t before = heap.live_containers();
   {

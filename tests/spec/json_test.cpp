@@ -199,6 +199,18 @@ TEST_F(JsonTest, DeepNestingFailsCleanly) {
   std::string deep(1000000, '[');
   std::string r = decode(deep);
   EXPECT_NE(r.find("error:"), std::string::npos) << r.substr(0, 100);
+  // Balanced: decoded (or refused) and destroyed without exhausting the stack.
+  for (size_t depth : {1000u, 20000u, 100000u}) {
+    std::string text = std::string(depth, '[') + std::string(depth, ']');
+    try {
+      Value v = json_decode(thread, text);
+      EXPECT_TRUE(v.is(ObjKind::List));
+    } catch (const EvalError& e) {
+      EXPECT_EQ(e.msg(), "Starlark stack overflow");
+    }
+    // Go's scanner refuses nesting beyond 10000.
+    EXPECT_EQ(indent(text).starts_with("error: invalid character '[' exceeded max depth"), depth > 10000);
+  }
 }
 
 TEST_F(JsonTest, RoundTripsEveryBmpCodePoint) {

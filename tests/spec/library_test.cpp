@@ -120,6 +120,7 @@ TEST_F(LibraryTest, ChrAndOrd) {
   EXPECT_EQ(message("chr(-1)"), "chr: Unicode code point -1 out of range (<0)");
   EXPECT_EQ(message("chr(0x110000)"), "chr: Unicode code point U+110000 out of range (>0x10FFFF)");
   EXPECT_EQ(message("chr('a')"), "chr: got string, want int");
+  EXPECT_EQ(message("chr(1 << 40)"), "chr: 1099511627776 out of range");
   EXPECT_EQ(message("ord('abc')"), "ord: string encodes 3 Unicode code points, want 1");
   EXPECT_EQ(message("ord('')"), "ord: string encodes 0 Unicode code points, want 1");
   EXPECT_EQ(message("ord('😿'[1:])"), "ord: string encodes 3 Unicode code points, want 1");
@@ -293,7 +294,7 @@ TEST_F(LibraryTest, StableSortMatchesStdStableSortOrder) {
 TEST_F(LibraryTest, StepBudgetBoundsBuiltinIteration) {
   for (const char* src : {"list(range(1 << 40))", "sorted(range(1 << 40))", "enumerate(range(1 << 40))",
                           "zip(range(1 << 40))", "max(range(1 << 40))", "all(range(1, 1 << 40))",
-                          "bytes([1] * 20000)"}) {
+                          "bytes([1] * 20000)", "set(range(1 << 40))"}) {
     thread.max_steps = 10000;
     thread.steps = 0;
     EXPECT_EQ(message(src), "Starlark computation cancelled: too many steps") << src;

@@ -1,0 +1,103 @@
+// The http_fixture server (tests/fixtures/http_fixture.c) as a real service:
+// launched under the seccomp filter via ProcessLauncher, optionally in a
+// network namespace, every notification allowed by a background thread (as
+// in netns_test.cpp). Killed and reaped when the object goes.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/NetworkNamespace.h"
+#include "engine/ProcessLauncher.h"
+#include "engine/SeccompSupervisor.h"
+
+namespace faultbox::engine::testing {
+
+// Answers every notification of one listener on a background thread — the
+// tests here are about HTTP, not faults.
+class AllowAllSupervisor {
+ public:
+  explicit AllowAllSupervisor(UniqueFd listener) : sup_(std::move(listener)) {
+    thread_ = std::thread([this] {
+      auto allow = [](const SyscallEvent&) { return Decision::allow(); };
+      while (!stop_) {
+        pollfd p{sup_.fd(), POLLIN, 0};
+        int n = ::poll(&p, 1, 20);
+        if (n > 0 && (p.revents & POLLIN)) {
+          if (!sup_.handle_one(allow)) break;
+        } else if (n > 0 && (p.revents & (POLLHUP | POLLERR))) {
+          break;
+        }
+      }
+    });
+  }
+  ~AllowAllSupervisor() {
+    stop_ = true;
+    thread_.join();
+  }
+
+ private:
+  SeccompSupervisor sup_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+class HttpFixtureProcess {
+ public:
+  // `port` 0 picks a free one (use it in the host namespace, which other
+  // tests share). `extra` are the fixture's options (--health 503, ...).
+  // With `wait_listening`, returns once the fixture accepts connections.
+  HttpFixtureProcess(const NetworkNamespace* netns, int port, std::vector<std::string> extra = {},
+                     bool wait_listening = true) {
+    LaunchSpec spec;
+    spec.path = std::string(FAULTBOX_FIXTURE_DIR) + "/http_fixture";
+    spec.argv = {spec.path, std::to_string(port)};
+    spec.argv.insert(spec.argv.end(), extra.begin(), extra.end());
+    spec.netns_fd = netns ? netns->fd() : -1;
+    proc_ = ProcessLauncher(program()).launch(spec);
+    sup_ = std::make_unique<AllowAllSupervisor>(std::move(proc_.listener));
+    if (wait_listening) {
+      std::string line = read_line(proc_.stdout_pipe.get());
+      EXPECT_EQ(line.rfind("listening ", 0), 0u) << "fixture said: " << line;
+      if (line.size() > 10) port_ = std::stoi(line.substr(10));
+    }
+  }
+  ~HttpFixtureProcess() {
+    ::kill(proc_.pid, SIGKILL);
+    ::waitpid(proc_.pid, nullptr, 0);
+  }
+  HttpFixtureProcess(const HttpFixtureProcess&) = delete;
+  HttpFixtureProcess& operator=(const HttpFixtureProcess&) = delete;
+
+  int port() const { return port_; }
+  int pidfd() const { return proc_.pidfd.get(); }
+  pid_t pid() const { return proc_.pid; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+
+ private:
+  static const SeccompProgram& program() {
+    static const SeccompProgram prog = SeccompProgram::build_standard();
+    return prog;
+  }
+  static std::string read_line(int fd) {
+    std::string s;
+    char c;
+    while (::read(fd, &c, 1) == 1 && c != '\n') s += c;
+    return s;
+  }
+
+  LaunchedProcess proc_;
+  std::unique_ptr<AllowAllSupervisor> sup_;
+  int port_ = 0;
+};
+
+}  // namespace faultbox::engine::testing
