@@ -1,8 +1,7 @@
 #include "spec/eval/Format.h"
 
-#include <gmp.h>
-
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 
@@ -37,31 +36,13 @@ void append_repr(std::string& out, const Value& v) {
   repr(out, v, path);
 }
 
-// Digits of |x| in base 8 or 16 (upper-case when `upper`), with a leading
-// '-' for negatives, like Go's fmt verbs %o %x %X on an integer.
+// Go's %o %x %X of an integer: digits of |x| with a leading '-' if negative.
 void append_int_base(std::string& out, const Value& x, int base, bool upper) {
-  if (x.is_small_int()) {
-    int64_t v = x.as_small_int();
-    uint64_t mag = v < 0 ? (~static_cast<uint64_t>(v) + 1) : static_cast<uint64_t>(v);
-    char buf[72];
-    char* end = buf + sizeof buf;
-    char* p = end;
-    const char* digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-    do {
-      *--p = digits[mag % static_cast<uint64_t>(base)];
-      mag /= static_cast<uint64_t>(base);
-    } while (mag != 0);
-    if (v < 0) *--p = '-';
-    out.append(p, static_cast<size_t>(end - p));
-    return;
-  }
-  const mpz_t& z = x.as<BigIntObj>()->mpz();
-  int gmp_base = upper ? -base : base;
-  size_t n = mpz_sizeinbase(z, base) + 2;
-  std::string buf(n, '\0');
-  mpz_get_str(buf.data(), gmp_base, z);
-  buf.resize(std::strlen(buf.c_str()));
-  out += buf;
+  std::string digits = int_to_string(x, base);
+  if (upper)
+    for (char& c : digits)
+      if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
+  out += digits;
 }
 
 // starlark-go's NumberToInt for %d %i %o %x %X: ints as they are, floats
@@ -78,15 +59,7 @@ Value number_to_int(const Value& v, std::string& why) {
       why = "cannot convert float NaN to integer";
       return Value::absent();
     }
-    double tr = std::trunc(f);
-    if (tr >= -9223372036854775808.0 && tr < 9223372036854775808.0)
-      return make_int(static_cast<int64_t>(tr));
-    mpz_t z;
-    mpz_init(z);
-    mpz_set_d(z, tr);
-    Value r = make_int_from_mpz(z);
-    mpz_clear(z);
-    return r;
+    return int_from_double(f);
   }
   why = "cannot convert " + std::string(type_name(v)) + " to int";
   return Value::absent();
@@ -228,11 +201,12 @@ namespace {
 // positional index; anything else, even "-1" or "+0", is a keyword.
 bool decimal_index(std::string_view s, size_t& out) {
   if (s.empty()) return false;
-  uint64_t x = 0;
+  int64_t x = 0;
   for (char ch : s) {
     if (ch < '0' || ch > '9') return false;
-    x = x * 10 + static_cast<uint64_t>(ch - '0');
-    if (x > static_cast<uint64_t>(INT64_MAX) / 10) return false;  // would overflow Go's int
+    int64_t d = ch - '0';
+    if (x > (INT64_MAX - d) / 10) return false;  // overflows Go's int: a keyword then
+    x = x * 10 + d;
   }
   out = static_cast<size_t>(x);
   return true;

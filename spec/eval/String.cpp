@@ -12,8 +12,8 @@
 #include "spec/eval/Int.h"
 #include "spec/eval/Ops.h"
 #include "spec/eval/Quote.h"
-#include "spec/eval/StringSupport.h"
 #include "spec/eval/SequenceIndex.h"
+#include "spec/eval/StringSupport.h"
 
 namespace faultbox::star {
 

@@ -1,6 +1,6 @@
 // The methods of string values ("a,b".split(","), "x".upper(), ...), with
 // starlark-go's semantics and error messages. Case and class predicates use
-// Go's unicode tables (Unicode.h); text is walked as UTF-8 with invalid
+// Go's unicode tables (Runes.h); text is walked as UTF-8 with invalid
 // bytes read as U+FFFD, as Go's `range` over a string does.
 #include <algorithm>
 #include <iterator>
@@ -11,8 +11,8 @@
 #include "spec/eval/Ops.h"
 #include "spec/eval/String.h"
 #include "spec/eval/StringSupport.h"
-#include "spec/eval/Thread.h"
 #include "spec/eval/Runes.h"
+#include "spec/eval/Thread.h"
 #include "spec/eval/Unpack.h"
 
 namespace faultbox::star {

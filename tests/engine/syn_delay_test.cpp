@@ -77,6 +77,17 @@ struct Client {
   bool done = false;
 };
 
+SynMatch to_port(int port) {
+  SynMatch m;
+  m.dst_port = static_cast<uint16_t>(port);
+  return m;
+}
+SynMatch to(const std::string& ip, int port) {
+  SynMatch m = to_port(port);
+  m.dst_ip = ip;
+  return m;
+}
+
 // Parses "connected 312" into {"connected", 312}.
 std::pair<std::string, long> verdict(const std::string& line) {
   std::istringstream in(line);
@@ -102,14 +113,14 @@ std::vector<std::string> wchans(pid_t pid) {
 }
 
 // One run: its namespace, event loop, queue and the processes in it.
-class Run {
+class TestRun {
  public:
-  explicit Run(SynDelayQueue::Options opts = {})
+  explicit TestRun(SynDelayQueue::Options opts = {})
       : ns_(NetworkNamespace::create()),
         prog_(SeccompProgram::build_standard()),
         launcher_(prog_),
         queue_(std::make_unique<SynDelayQueue>(loop_, ns_, opts)) {}
-  ~Run() {
+  ~TestRun() {
     for (auto& p : procs_) {
       ::kill(p.pid, SIGKILL);
       ::waitpid(p.pid, nullptr, 0);
@@ -188,9 +199,9 @@ TEST(SynDelayQueue, ProbeNamesTheIptablesVariant) {
 }
 
 TEST(SynDelayQueue, LongDelayLetsTheCallerTimeOutOnItsOwnAndDoesNotParkItInSeccomp) {
-  Run run;
+  TestRun run;
   run.start_echo(kPort);
-  auto rule = run.queue().add_delay({.dst_ip = "127.0.0.1", .dst_port = kPort}, 10s);
+  auto rule = run.queue().add_delay(to("127.0.0.1", kPort), 10s);
   Client& c = run.start_client("127.0.0.1", kPort, 1000);
 
   ASSERT_TRUE(run.serve_until([&] { return run.queue().held_now() == 1 || c.done; }, 5s)) << "SYN never queued";
@@ -220,9 +231,9 @@ TEST(SynDelayQueue, LongDelayLetsTheCallerTimeOutOnItsOwnAndDoesNotParkItInSecco
 }
 
 TEST(SynDelayQueue, ShortDelayConnectsAfterTheDelay) {
-  Run run;
+  TestRun run;
   run.start_echo(kPort);
-  auto rule = run.queue().add_delay({.dst_port = kPort}, 300ms);
+  auto rule = run.queue().add_delay(to_port(kPort), 300ms);
   Client& c = run.start_client("127.0.0.1", kPort, 5000);
   ASSERT_TRUE(run.serve_until([&] { return c.done; }, 10s));
   auto [word, ms] = verdict(c.out);
@@ -233,7 +244,7 @@ TEST(SynDelayQueue, ShortDelayConnectsAfterTheDelay) {
 }
 
 TEST(SynDelayQueue, UnmatchedSynsPassAtOnce) {
-  Run run;
+  TestRun run;
   run.start_echo(kPort);
   {
     Client& c = run.start_client("127.0.0.1", kPort, 5000);
@@ -241,8 +252,8 @@ TEST(SynDelayQueue, UnmatchedSynsPassAtOnce) {
     EXPECT_EQ(verdict(c.out).first, "connected") << c.out;
   }
   // A rule for another port (and one for another address) leaves this one alone.
-  auto other_port = run.queue().add_delay({.dst_port = kPort + 1}, 10s);
-  auto other_addr = run.queue().add_delay({.dst_ip = "127.0.0.2", .dst_port = kPort}, 10s);
+  auto other_port = run.queue().add_delay(to_port(kPort + 1), 10s);
+  auto other_addr = run.queue().add_delay(to("127.0.0.2", kPort), 10s);
   Client& c = run.start_client("127.0.0.1", kPort, 5000);
   ASSERT_TRUE(run.serve_until([&] { return c.done; }, 10s));
   EXPECT_EQ(verdict(c.out).first, "connected") << c.out;
@@ -251,9 +262,9 @@ TEST(SynDelayQueue, UnmatchedSynsPassAtOnce) {
 }
 
 TEST(SynDelayQueue, RemovingARuleReleasesItsHeldSyn) {
-  Run run;
+  TestRun run;
   run.start_echo(kPort);
-  auto rule = run.queue().add_delay({.dst_port = kPort}, 60s);
+  auto rule = run.queue().add_delay(to_port(kPort), 60s);
   Client& c = run.start_client("127.0.0.1", kPort, 10000);
   ASSERT_TRUE(run.serve_until([&] { return run.queue().held_now() == 1; }, 5s));
   ASSERT_FALSE(c.done) << c.out;
@@ -271,9 +282,9 @@ TEST(SynDelayQueue, RetransmittedSynsDoNotEstablishEarly) {
   // 2.5 s spans the kernel's first SYN retransmission (1 s): whether or not
   // the kernel retransmits while the original is queued, the connection is
   // established only after the delay.
-  Run run;
+  TestRun run;
   run.start_echo(kPort);
-  auto rule = run.queue().add_delay({.dst_port = kPort}, 2500ms);
+  auto rule = run.queue().add_delay(to_port(kPort), 2500ms);
   Client& c = run.start_client("127.0.0.1", kPort, 8000);
   ASSERT_TRUE(run.serve_until([&] { return c.done; }, 15s));
   auto [word, ms] = verdict(c.out);
@@ -284,10 +295,10 @@ TEST(SynDelayQueue, RetransmittedSynsDoNotEstablishEarly) {
 }
 
 TEST(SynDelayQueue, NewestMatchingRuleDecides) {
-  Run run;
+  TestRun run;
   run.start_echo(kPort);
-  auto outer = run.queue().add_delay({.dst_port = kPort}, 60s);
-  auto inner = run.queue().add_delay({.dst_ip = "127.0.0.1", .dst_port = kPort}, 200ms);
+  auto outer = run.queue().add_delay(to_port(kPort), 60s);
+  auto inner = run.queue().add_delay(to("127.0.0.1", kPort), 200ms);
   Client& c = run.start_client("127.0.0.1", kPort, 5000);
   ASSERT_TRUE(run.serve_until([&] { return c.done; }, 10s));
   auto [word, ms] = verdict(c.out);
@@ -298,10 +309,10 @@ TEST(SynDelayQueue, NewestMatchingRuleDecides) {
 }
 
 TEST(SynDelayQueue, Ipv6SynsAreHeldToo) {
-  Run run;
+  TestRun run;
   if (!run.queue().ipv6_covered()) GTEST_SKIP() << "ip6tables could not install the rule here";
   // No listener on [::1]: undelayed, the connect would be refused at once.
-  auto rule = run.queue().add_delay({.dst_ip = "::1", .dst_port = kPort}, 10s);
+  auto rule = run.queue().add_delay(to("::1", kPort), 10s);
   Client& c = run.start_client("::1", kPort, 500);
   ASSERT_TRUE(run.serve_until([&] { return c.done; }, 8s));
   EXPECT_EQ(verdict(c.out).first, "timeout") << c.out;
@@ -311,10 +322,10 @@ TEST(SynDelayQueue, Ipv6SynsAreHeldToo) {
 TEST(SynDelayQueue, ConcurrentRunsWithTheSameQueueNumberDoNotClash) {
   // Queue instances are per namespace: even a forced identical number keeps
   // one run's held SYNs and rules out of the other's.
-  Run a({.queue_num = 4242}), b({.queue_num = 4242});
+  TestRun a({.queue_num = 4242}), b({.queue_num = 4242});
   a.start_echo(kPort);
   b.start_echo(kPort);
-  a.queue().add_delay({.dst_port = kPort}, 60s);
+  a.queue().add_delay(to_port(kPort), 60s);
   Client& held = a.start_client("127.0.0.1", kPort, 10000);
   ASSERT_TRUE(a.serve_until([&] { return a.queue().held_now() == 1; }, 5s));
   Client& free = b.start_client("127.0.0.1", kPort, 5000);
@@ -327,11 +338,11 @@ TEST(SynDelayQueue, ConcurrentRunsWithTheSameQueueNumberDoNotClash) {
 }
 
 TEST(SynDelayQueue, DefaultQueueNumbersDifferBetweenRuns) {
-  Run a, b;
+  TestRun a, b;
   EXPECT_NE(a.queue().queue_num(), b.queue().queue_num());
 }
 
 TEST(SynDelayQueue, BadAddressIsRejected) {
-  Run run;
-  EXPECT_THROW(run.queue().add_delay({.dst_ip = "localhost", .dst_port = 80}, 1s), std::invalid_argument);
+  TestRun run;
+  EXPECT_THROW(run.queue().add_delay(to("localhost", 80), 1s), std::invalid_argument);
 }

@@ -36,11 +36,12 @@ std::optional<Cart> CartStore::get(const std::string& cart_id, std::string& erro
   return Cart{it->second, "local", error};
 }
 
-std::string CartStore::clear(const std::string& cart_id) {
+std::string CartStore::clear(const std::string& cart_id, bool in_redis) {
   {
     std::lock_guard lock(mu_);
     local_[cart_id].clear();  // known empty, so a later read during an outage is right
   }
+  if (!in_redis) return "cart not cleared in redis (unavailable)";
   std::string error;
   if (redis_.del(key(cart_id), error)) return "";
   log("cart %s: could not clear it in redis: %s", cart_id.c_str(), error.c_str());

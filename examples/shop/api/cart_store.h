@@ -35,8 +35,10 @@ class CartStore {
   // copy of it (then the caller can only answer 503).
   std::optional<Cart> get(const std::string& cart_id, std::string& error);
 
-  // Empties the cart; returns a note when Redis could not be cleared.
-  std::string clear(const std::string& cart_id);
+  // Empties the cart; returns a note when Redis was not cleared. `in_redis`:
+  // whether this request just read the cart from Redis; if it had to fall
+  // back, Redis is not tried again (that would only add another timeout).
+  std::string clear(const std::string& cart_id, bool in_redis);
 
  private:
   static std::string key(const std::string& cart_id) { return "cart:" + cart_id; }

@@ -10,7 +10,9 @@
 namespace shop {
 namespace {
 
-constexpr auto kReconnectBackoff = std::chrono::seconds(1);
+// Longer than one request's worst case (a Redis timeout plus a search
+// timeout), so a request that saw Redis fail does not pay for it twice.
+constexpr auto kReconnectBackoff = std::chrono::seconds(3);
 
 timeval to_timeval(std::chrono::milliseconds ms) {
   timeval tv{};
