@@ -115,12 +115,17 @@ Healthcheck::Healthcheck(EventLoop& loop, HttpClient& client, HealthcheckSpec sp
   }
   started_ = EventLoop::Clock::now();
   deadline_ = started_ + spec_.timeout;
-  if (pidfd_) loop_.watch(pidfd_.get(), EPOLLIN, [this](uint32_t) { on_service_exit(); });
-  deadline_timer_ = loop_.at(deadline_, [this] {
-    deadline_timer_ = 0;
-    on_deadline();
-  });
-  attempt();
+  try {
+    if (pidfd_) loop_.watch(pidfd_.get(), EPOLLIN, [this](uint32_t) { on_service_exit(); });
+    deadline_timer_ = loop_.at(deadline_, [this] {
+      deadline_timer_ = 0;
+      on_deadline();
+    });
+    attempt();
+  } catch (...) {
+    stop();  // no destructor runs: the loop must not keep callbacks into this object
+    throw;
+  }
 }
 
 Healthcheck::~Healthcheck() { stop(); }
@@ -151,7 +156,9 @@ void Healthcheck::attempt() {
 void Healthcheck::on_answer(const HttpResponse& r) {
   request_ = 0;
   if (r.ok) {
-    finish(HealthcheckResult{.passed = true});
+    HealthcheckResult passed;
+    passed.passed = true;
+    finish(std::move(passed));
     return;
   }
   last_error_ = !r.error.empty() ? r.error : "status " + std::to_string(r.status);
@@ -161,16 +168,17 @@ void Healthcheck::on_answer(const HttpResponse& r) {
 }
 
 void Healthcheck::on_deadline() {
-  std::string why = !last_error_.empty() ? last_error_ : "no answer yet";
-  finish(HealthcheckResult{.passed = false,
-                           .cause = "healthcheck " + url_ + " did not pass within " + format_duration(spec_.timeout) +
-                                    ": " + why});
+  HealthcheckResult failed;
+  failed.cause = "healthcheck " + url_ + " did not pass within " + format_duration(spec_.timeout) + ": " +
+                 (!last_error_.empty() ? last_error_ : "no answer yet");
+  finish(std::move(failed));
 }
 
 void Healthcheck::on_service_exit() {
-  finish(HealthcheckResult{.passed = false,
-                           .service_exited = true,
-                           .cause = service_ + " " + how_it_ended(pidfd_.get()) + " before its healthcheck passed"});
+  HealthcheckResult exited;
+  exited.service_exited = true;
+  exited.cause = service_ + " " + how_it_ended(pidfd_.get()) + " before its healthcheck passed";
+  finish(std::move(exited));
 }
 
 void Healthcheck::finish(HealthcheckResult result) {

@@ -124,7 +124,14 @@ CommandResult run_in_namespace(int ns_fd, const std::string& path, const std::st
     }
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  for (;;) {
+    if (::waitpid(pid, &status, 0) == pid) break;
+    if (errno != EINTR) {
+      // Someone else reaped it (a process-wide SIGCHLD reaper): the outcome
+      // is unknown, so do not claim success.
+      r.output += " (" + errno_message("waitpid", errno) + ")";
+      return r;
+    }
   }
   r.exited_ok = WIFEXITED(status) && WEXITSTATUS(status) == 0;
   if (!r.exited_ok && r.output.empty())
@@ -230,8 +237,12 @@ SynDelayQueue::SynDelayQueue(EventLoop& loop, const NetworkNamespace& ns, Option
 
   // The rule goes in after the queue is bound, so no SYN is ever queued to
   // nobody (with --queue-bypass it would only pass undelayed anyway).
+  // iptables-nft first: it is Debian's default and iptables-legacy is being
+  // retired; legacy remains for kernels without nf_tables.
+  std::vector<std::string> variants = opts.iptables;
+  if (variants.empty()) variants = {"iptables-nft", "iptables-legacy", "iptables"};
   std::string tried;
-  for (const char* variant : {"iptables-nft", "iptables-legacy", "iptables"}) {
+  for (const std::string& variant : variants) {
     auto path = find_executable(variant);
     if (!path) {
       tried += std::string(tried.empty() ? "" : "; ") + variant + ": not installed";
@@ -248,8 +259,8 @@ SynDelayQueue::SynDelayQueue(EventLoop& loop, const NetworkNamespace& ns, Option
 
   // localhost may resolve to ::1; the same variant's ip6tables covers it.
   // Missing IPv6 is reported (ipv6_covered), not fatal: IPv4 is the common case.
-  std::string v6 = "ip6" + iptables_.substr(2);  // iptables-nft -> ip6tables-nft
-  if (auto path = find_executable(v6))
+  std::string v6 = iptables_.rfind("iptables", 0) == 0 ? "ip6" + iptables_.substr(2) : "";  // -> ip6tables-nft
+  if (auto path = v6.empty() ? std::nullopt : find_executable(v6))
     ipv6_covered_ = run_in_namespace(ns.fd(), *path, v6, nfqueue_rule(queue_num_)).exited_ok;
 
   // Last: nothing after this throws, so the loop never watches the fd of a

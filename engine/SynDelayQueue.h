@@ -59,6 +59,10 @@ class SynDelayQueue {
   struct Options {
     // Default: derived from the namespace's inode (see queue_num()).
     int queue_num = -1;
+    // iptables binaries to try, in order; the first that installs the rule
+    // wins. Default: iptables-nft, iptables-legacy, iptables. (Tests pin a
+    // variant to check that each one really queues.)
+    std::vector<std::string> iptables;
   };
 
   // Binds a netfilter queue inside `ns`, installs the NFQUEUE rule there and

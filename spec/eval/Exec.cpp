@@ -6,6 +6,7 @@
 
 #include "spec/eval/Evaluator.h"
 #include "spec/eval/Ops.h"
+#include "spec/syntax/SourceError.h"
 
 namespace faultbox::star {
 
@@ -38,6 +39,9 @@ Flow exec_load(Env& env, const LoadStmt* s) {
     // error is reported at this load statement.
     env.set_pos(s->pos);
     throw EvalError("cannot load " + name + ": " + e.msg());
+  } catch (const SourceErrors& e) {
+    env.set_pos(s->pos);
+    throw EvalError("cannot load " + name + ": " + e.what());
   }
   env.set_pos(s->pos);
   for (size_t i = 0; i < s->from.size(); ++i) {

@@ -78,12 +78,30 @@ std::string backtrace_text(const EvalError& e) {
   }
   std::string out;
   if (shown > 0) out += "Traceback (most recent call last):\n";
+  // A run of identical frames (deep recursion) shows its first few lines,
+  // then how many more there were.
+  constexpr size_t kRepeatsShown = 3;
+  std::string previous;
+  size_t repeats = 0;
+  auto flush = [&] {
+    if (repeats > kRepeatsShown)
+      out += "  [previous line repeated " + std::to_string(repeats - kRepeatsShown) + " more times]\n";
+  };
   for (size_t i = 0; i < shown; ++i) {
     const CallFrame& f = frames[i];
-    out += "  ";
-    out += is_builtin_frame(f) ? std::string("<builtin>") : location(f.path(), f.pos);
-    out += ": in " + f.name + "\n";
+    std::string line = "  ";
+    line += is_builtin_frame(f) ? std::string("<builtin>") : location(f.path(), f.pos);
+    line += ": in " + f.name + "\n";
+    if (line == previous) {
+      if (++repeats <= kRepeatsShown) out += line;
+      continue;
+    }
+    flush();
+    repeats = 0;
+    previous = line;
+    out += line;
   }
+  flush();
   out += "Error" + suffix + ": " + e.msg();
   return out;
 }

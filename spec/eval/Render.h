@@ -17,7 +17,9 @@
 //     spec.star:2:19: in f
 //   Error: floored division by zero
 //
-// ("Error in fail: ..." when raised by the builtin fail.)
+// ("Error in fail: ..." when raised by the builtin fail.) A run of more than
+// three identical frames (deep recursion) is cut short with
+// "[previous line repeated N more times]".
 #pragma once
 
 #include <string>

@@ -192,7 +192,7 @@ expect_body '"source":"redis"' "cart/add reaches redis before it freezes"
 kill -STOP "$REDIS_PID"
 request POST "$API_PORT" /checkout '{"payment": "card"}'
 expect_status '200|503' "checkout with redis frozen: 200 or 503, not 500"
-expect_faster 4 "checkout with redis frozen returns after the redis timeout"
+expect_faster 4 "checkout with redis frozen returns quickly"
 kill -CONT "$REDIS_PID"
 
 # The api reconnects after its back-off: wait until a cart/add lands in redis,

@@ -113,11 +113,12 @@ TEST_F(HealthcheckTest, AServiceKilledBySignal) {
 TEST_F(HealthcheckTest, DoneMayDestroyTheHealthcheck) {
   HttpFixtureProcess server(&ns, 8080);
   std::optional<HealthcheckResult> got;
-  auto hc = std::make_unique<Healthcheck>(loop, client, http("localhost:8080/health", 10s), "api", server.pidfd(),
-                                          [&](const HealthcheckResult& r) {
-                                            got = r;
-                                            hc.reset();
-                                          });
+  std::unique_ptr<Healthcheck> hc;
+  hc = std::make_unique<Healthcheck>(loop, client, http("localhost:8080/health", 10s), "api", server.pidfd(),
+                                     [&](const HealthcheckResult& r) {
+                                       got = r;
+                                       hc.reset();
+                                     });
   ASSERT_TRUE(loop.run_until([&] { return got.has_value(); }, EventLoop::Clock::now() + 30s));
   EXPECT_TRUE(got->passed) << got->cause;
   EXPECT_EQ(hc, nullptr);

@@ -207,6 +207,18 @@ TEST_F(HttpClientTest, HostNetworkMode) {
   EXPECT_EQ(r.body, "ok");
 }
 
+TEST_F(HttpClientTest, SocketsAreMadeInTheRunsNamespace) {
+  // A server on the host's loopback: the host-mode client reaches it, the
+  // run's client (whose namespace has its own, empty loopback) does not.
+  HttpFixtureProcess server(nullptr, 0);
+  HttpClient host_client(loop, nullptr);
+  HttpClient run_client(loop, &ns);
+  EXPECT_TRUE(fetch(loop, host_client, get(server.base_url() + "/health")).ok);
+  HttpResponse r = fetch(loop, run_client, get(server.base_url() + "/health"));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.error, "connection refused");
+}
+
 TEST_F(HttpClientTest, CancelDropsTheCallback) {
   HttpFixtureProcess server(&ns, kPort);
   HttpClient client(loop, &ns);

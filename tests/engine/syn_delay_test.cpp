@@ -8,7 +8,9 @@
 // mechanism (a held SYN cannot be answered early); upper bounds are only
 // generous sanity limits, since the machine may be loaded.
 #include <gtest/gtest.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/epoll.h>
 #include <sys/wait.h>
@@ -86,6 +88,27 @@ SynMatch to(const std::string& ip, int port) {
   SynMatch m = to_port(port);
   m.dst_ip = ip;
   return m;
+}
+
+// `iptables -S OUTPUT` as seen inside the namespace `ns_fd`.
+std::string rules_inside(int ns_fd, const std::string& iptables) {
+  std::string path = "/usr/sbin/" + iptables;
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) < 0) return "pipe failed";
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::dup2(p[1], 1);
+    if (::setns(ns_fd, CLONE_NEWNET) < 0) ::_exit(126);
+    ::execl(path.c_str(), iptables.c_str(), "-S", "OUTPUT", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  ::close(p[1]);
+  std::string out;
+  char buf[512];
+  for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) out.append(buf, static_cast<size_t>(n));
+  ::close(p[0]);
+  ::waitpid(pid, nullptr, 0);
+  return out;
 }
 
 // Parses "connected 312" into {"connected", 312}.
@@ -322,7 +345,9 @@ TEST(SynDelayQueue, Ipv6SynsAreHeldToo) {
 TEST(SynDelayQueue, ConcurrentRunsWithTheSameQueueNumberDoNotClash) {
   // Queue instances are per namespace: even a forced identical number keeps
   // one run's held SYNs and rules out of the other's.
-  TestRun a({.queue_num = 4242}), b({.queue_num = 4242});
+  SynDelayQueue::Options same;
+  same.queue_num = 4242;
+  TestRun a(same), b(same);
   a.start_echo(kPort);
   b.start_echo(kPort);
   a.queue().add_delay(to_port(kPort), 60s);
@@ -345,4 +370,45 @@ TEST(SynDelayQueue, DefaultQueueNumbersDifferBetweenRuns) {
 TEST(SynDelayQueue, BadAddressIsRejected) {
   TestRun run;
   EXPECT_THROW(run.queue().add_delay(to("localhost", 80), 1s), std::invalid_argument);
+}
+
+TEST(SynDelayQueue, EachInstalledIptablesVariantReallyQueues) {
+  int tried = 0;
+  for (std::string variant : {"iptables-nft", "iptables-legacy"}) {
+    if (::access(("/usr/sbin/" + variant).c_str(), X_OK) != 0) continue;
+    ++tried;
+    SynDelayQueue::Options pin;
+    pin.iptables = {variant};
+    TestRun run(pin);
+    EXPECT_EQ(run.queue().iptables(), variant);
+    // The rule is in the run's namespace, on OUTPUT, for this run's queue.
+    std::string rules = rules_inside(run.ns().fd(), variant);
+    EXPECT_NE(rules.find("NFQUEUE --queue-num " + std::to_string(run.queue().queue_num()) + " --queue-bypass"),
+              std::string::npos)
+        << variant << ":\n" << rules;
+    run.start_echo(kPort);
+    auto rule = run.queue().add_delay(to_port(kPort), 300ms);
+    Client& c = run.start_client("127.0.0.1", kPort, 5000);
+    ASSERT_TRUE(run.serve_until([&] { return c.done; }, 10s)) << variant;
+    auto [word, ms] = verdict(c.out);
+    EXPECT_EQ(word, "connected") << variant << ": " << c.out;
+    EXPECT_GE(ms, 300) << variant << ": " << c.out;
+    EXPECT_EQ(run.queue().fired(rule), 1u) << variant;
+    std::cout << "[ info ] " << variant << " queues SYNs (IPv6 too: " << run.queue().ipv6_covered() << ")\n";
+  }
+  if (tried == 0) GTEST_SKIP() << "neither iptables-nft nor iptables-legacy in /usr/sbin";
+}
+
+TEST(SynDelayQueue, MissingIptablesIsOneLineOfCause) {
+  SynDelayQueue::Options pin;
+  pin.iptables = {"iptables-not-installed"};
+  try {
+    TestRun run(pin);
+    FAIL() << "expected an EnvironmentError";
+  } catch (const EnvironmentError& e) {
+    std::string what = e.what();
+    EXPECT_NE(what.find("iptables NFQUEUE target unavailable"), std::string::npos) << what;
+    EXPECT_NE(what.find("iptables-not-installed: not installed"), std::string::npos) << what;
+    EXPECT_EQ(what.find('\n'), std::string::npos) << what;
+  }
 }

@@ -602,6 +602,7 @@ TEST_F(EvalTest, Load) {
   std::map<std::string, std::string> files = {
       {"lib.star", "a = 1\nc = 3\n_private = 4\ndef twice(x):\n    return 2 * x\n"},
       {"bad.star", "x = 1 // 0\n"},
+      {"syntax.star", "x = (\n"},
   };
   std::map<std::string, Value> cache;
   std::vector<std::string> froms;
@@ -625,6 +626,8 @@ TEST_F(EvalTest, Load) {
             "load: name twic not found in module lib.star (did you mean twice?)");
   EXPECT_EQ(message("load('bad.star', 'x')\n"), "cannot load bad.star: floored division by zero");
   EXPECT_EQ(message("load('nope.star', 'x')\n"), "cannot load nope.star: no such file");
+  std::string syntax = message("load('syntax.star', 'x')\n");
+  EXPECT_EQ(syntax.rfind("cannot load syntax.star: syntax.star:", 0), 0u) << syntax;
   EXPECT_TRUE(thread.frames().empty());
 }
 

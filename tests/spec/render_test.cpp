@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <vector>
 
 namespace faultbox::star {
 namespace {
@@ -105,6 +106,25 @@ TEST(RenderEvalError, BuiltinInTheMiddleIsListed) {
             "  <builtin>: in min\n"
             "  m.star:1:19: in g\n"
             "Error: floored division by zero");
+}
+
+TEST(RenderEvalError, RepeatedFramesAreCollapsed) {
+  auto file = file_with("r.star", "def f(n):\n    return f(n + 1)\nf(0)\n");
+  EvalError e("Starlark stack overflow");
+  std::vector<CallFrame> frames{CallFrame{"<toplevel>", file, Pos{3, 2}}};
+  for (int i = 0; i < 10; ++i) frames.push_back(CallFrame{"f", file, Pos{2, 13}});
+  frames.push_back(CallFrame{"f", file, Pos{1, 1}});
+  e.set_backtrace(frames);
+  EXPECT_EQ(backtrace_text(e),
+            "Traceback (most recent call last):\n"
+            "  r.star:3:2: in <toplevel>\n"
+            "  r.star:2:13: in f\n"
+            "  r.star:2:13: in f\n"
+            "  r.star:2:13: in f\n"
+            "  r.star:2:13: in f\n"
+            "  [previous line repeated 6 more times]\n"
+            "  r.star:1:1: in f\n"
+            "Error: Starlark stack overflow");
 }
 
 TEST(RenderEvalError, NoBacktrace) {

@@ -43,7 +43,7 @@ SearchAnswer SearchClient::search(const std::string& query, int limit) const {
   // address in turn with the full timeout, which would double the worst case.
   client.set_address_family(AF_INET);
   client.set_connection_timeout(timeout_);
-  client.set_read_timeout(std::chrono::seconds(6));
+  client.set_read_timeout(timeout_);
   client.set_write_timeout(timeout_);
 
   httplib::Params params{{"q", query}, {"limit", std::to_string(limit)}};
