@@ -124,6 +124,14 @@ request GET "$API_PORT" /cart
 expect_status 200 "GET /cart"
 expect_body '"qty":2,"sku":"TSHIRT".*"source":"redis"' "GET /cart reads the cart from redis"
 
+# Carts are per X-Cart-Id: alice's line goes to cart:alice, not the default cart.
+request POST "$API_PORT" /cart/add '{"sku": "CAP"}' -H 'X-Cart-Id: alice'
+expect_status 200 "cart/add for another cart"
+[[ "$(redis HGET cart:alice CAP)" == 1 && "$(redis HGET cart:default CAP)" == "" ]] &&
+  pass "X-Cart-Id selects the cart" || fail "cart:alice/CAP = '$(redis HGET cart:alice CAP)', want 1 (and no CAP in cart:default)"
+request POST "$API_PORT" /cart/add '{"sku": "CAP"}' -H 'X-Cart-Id: no spaces'
+expect_status 400 "a malformed X-Cart-Id is a 400"
+
 request POST "$API_PORT" /cart/add '{"sku": "nope"' # malformed JSON
 expect_status 400 "malformed JSON is a 400"
 request POST "$API_PORT" /cart/add '{"sku": "MUG", "qty": 0}'

@@ -397,8 +397,9 @@ TEST_F(ValuesTest, DifferentTypesAreUnequalAndUnordered) {
   EXPECT_FALSE(equal(t, Value::boolean(false), F(0.0)));
   EXPECT_TRUE(compare(t, Token::Neq, I(1), S("1")));
   EXPECT_TRUE(equal(t, Value(), Value()));
-  EXPECT_FALSE(compare(t, Token::Lt, Value(), Value()));  // None is ordered with itself
-  EXPECT_TRUE(compare(t, Token::Le, Value(), Value()));
+  // None equals itself but is unordered, even with itself (misc.star).
+  EXPECT_TRUE(compare(t, Token::Eql, Value(), Value()));
+  EXPECT_EQ(error_of([&] { compare(t, Token::Lt, Value(), Value()); }), "NoneType < NoneType not implemented");
   EXPECT_TRUE(compare(t, Token::Lt, Value::boolean(false), Value::boolean(true)));
   EXPECT_EQ(error_of([&] { compare(t, Token::Lt, I(1), Value()); }), "int < NoneType not implemented");
   EXPECT_EQ(error_of([&] { compare3(t, S("one"), I(1)); }), "string < int not implemented");
@@ -643,7 +644,10 @@ TEST_F(ValuesTest, BuiltinsAndMethodTables) {
   EXPECT_EQ(f.obj()->name(), "answer");
   EXPECT_TRUE(equal(t, f, f));
   EXPECT_FALSE(equal(t, f, make_builtin("answer", native_other)));
-  EXPECT_EQ(hash_value(t, f), hash_value(t, make_builtin("answer", native_answer)));
+  // Identity semantics (function.star): equal builtins are the same object.
+  Value g = make_builtin("answer", native_answer);
+  EXPECT_FALSE(equal(t, f, g));
+  EXPECT_EQ(hash_value(t, f), hash_value(t, f));
 
   static const Method methods[] = {{"append", native_answer}, {"clear", native_other}, {"extend", native_other}};
   MethodTable table{std::begin(methods), std::end(methods)};
@@ -662,7 +666,8 @@ TEST_F(ValuesTest, BuiltinsAndMethodTables) {
   EXPECT_EQ(m.as<BuiltinObj>()->receiver().as_small_int(), 7);
   EXPECT_TRUE(bind_method(table, "nope", recv).is_absent());
   EXPECT_NE(hash_value(t, m), hash_value(t, make_builtin("append", native_answer)));
-  EXPECT_TRUE(equal(t, m, bind_method(table, "append", recv)));
+  EXPECT_TRUE(equal(t, m, m));
+  EXPECT_FALSE(equal(t, m, bind_method(table, "append", recv)));  // "".count twice: two methods
   EXPECT_FALSE(equal(t, m, bind_method(table, "append", I(8))));
 }
 

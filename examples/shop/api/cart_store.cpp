@@ -1,6 +1,6 @@
 #include "cart_store.h"
 
-#include "../common/service.h"
+#include "common/service.h"
 
 namespace shop {
 

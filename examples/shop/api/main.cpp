@@ -10,11 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include <atomic>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <string>
 
-#include "../common/service.h"
+#include "common/service.h"
 #include "cart_store.h"
 #include "orders.h"
 #include "redis_client.h"

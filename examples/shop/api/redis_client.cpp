@@ -5,7 +5,7 @@
 #include <cerrno>
 #include <cstdlib>
 
-#include "../common/service.h"
+#include "common/service.h"
 
 namespace shop {
 namespace {

@@ -4,9 +4,10 @@
 #include <httplib.h>
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
 #include <string>
 
-#include "../common/service.h"
+#include "common/service.h"
 #include "catalog.h"
 
 int main(int argc, char** argv) {

@@ -1,0 +1,183 @@
+#include "engine/TargetInspector.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <filesystem>
+
+#include "engine/TargetMemory.h"
+
+namespace faultbox::engine {
+
+namespace {
+
+// The same classification as FdInspector::inspect_fd; repeated here because
+// this path needs the duplicate afterwards (socket endpoints).
+FdKind kind_of(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return FdKind::RegularFile;
+    case S_IFSOCK: return FdKind::Socket;
+    case S_IFIFO: return FdKind::Pipe;
+    case S_IFCHR: return FdKind::CharDevice;
+    case S_IFDIR: return FdKind::Directory;
+    default: return FdKind::Other;
+  }
+}
+
+std::string readlink_str(const char* link) {
+  char buf[PATH_MAX];
+  ssize_t n = ::readlink(link, buf, sizeof buf);
+  return n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
+}
+
+int int_sockopt(int fd, int opt) {
+  int v = 0;
+  socklen_t len = sizeof v;
+  return ::getsockopt(fd, SOL_SOCKET, opt, &v, &len) == 0 ? v : 0;
+}
+
+std::optional<SocketAddress> endpoint(int fd, bool peer) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  int rc = peer ? ::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len)
+                : ::getsockname(fd, reinterpret_cast<sockaddr*>(&ss), &len);
+  if (rc < 0) return std::nullopt;  // ENOTCONN for an unconnected peer
+  return SocketAddress::parse(&ss, std::min<size_t>(len, sizeof ss));
+}
+
+std::string normalized(const std::filesystem::path& p) {
+  std::string s = p.lexically_normal().string();
+  if (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+const FdFacts* TargetInspector::fd(pid_t tgid, int fd) {
+  if (fd < 0) return nullptr;
+  sweep_if_grown();
+  if (auto pit = procs_.find(tgid); pit != procs_.end()) {
+    auto& fds = pit->second.fds;
+    if (auto fit = fds.find(fd); fit != fds.end()) {
+      char link[64];
+      std::snprintf(link, sizeof link, "/proc/%d/fd/%d", tgid, fd);
+      struct stat st {};
+      const FdFacts& cached = fit->second;
+      if (::stat(link, &st) == 0 && st.st_dev == cached.dev && st.st_ino == cached.ino) {
+        if (cached.kind != FdKind::Socket || cached.socket.endpoints_stable()) {
+          ++stats_.cache_hits;
+          return &cached;
+        }
+        // Same socket, endpoints may have moved (connect in progress, UDP
+        // re-connect): fall through and read them again.
+      } else {
+        ++stats_.cache_stale;
+      }
+      fds.erase(fit);
+    }
+  }
+  FdFacts facts;
+  if (!inspect(tgid, fd, facts)) return nullptr;
+  auto [it, inserted] = procs_[tgid].fds.insert_or_assign(fd, std::move(facts));
+  (void)inserted;
+  return &it->second;
+}
+
+UniqueFd TargetInspector::duplicate(pid_t tgid, int fd) {
+  // Two attempts: a cached pidfd of a process that has exited answers ESRCH;
+  // the pid may by now name a new process, so reopen once.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    Process& p = procs_[tgid];
+    if (!p.pidfd) {
+      int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, tgid, 0));
+      if (pidfd < 0) {
+        procs_.erase(tgid);  // no such process
+        return {};
+      }
+      ++stats_.pidfd_opens;
+      p.pidfd.reset(pidfd);
+    }
+    // The duplicate comes with FD_CLOEXEC set, so processes faultbox starts
+    // meanwhile never inherit it.
+    int dup = static_cast<int>(::syscall(SYS_pidfd_getfd, p.pidfd.get(), fd, 0));
+    if (dup >= 0) {
+      ++stats_.inspections;
+      return UniqueFd(dup);
+    }
+    if (errno != ESRCH) return {};  // EBADF: the fd is not open
+    procs_.erase(tgid);
+  }
+  return {};
+}
+
+bool TargetInspector::inspect(pid_t tgid, int fd, FdFacts& out) {
+  UniqueFd dup = duplicate(tgid, fd);
+  if (!dup) return false;
+  struct stat st {};
+  if (::fstat(dup.get(), &st) < 0) return false;
+  out.kind = kind_of(st.st_mode);
+  out.dev = st.st_dev;
+  out.ino = st.st_ino;
+  if (out.kind == FdKind::RegularFile || out.kind == FdKind::Directory) {
+    char link[64];
+    std::snprintf(link, sizeof link, "/proc/%d/fd/%d", tgid, fd);
+    out.path = readlink_str(link);
+  } else if (out.kind == FdKind::Socket) {
+    SocketFacts& s = out.socket;
+    s.domain = int_sockopt(dup.get(), SO_DOMAIN);
+    s.type = int_sockopt(dup.get(), SO_TYPE);
+    s.listening = int_sockopt(dup.get(), SO_ACCEPTCONN) != 0;
+    s.local = endpoint(dup.get(), false);
+    s.peer = endpoint(dup.get(), true);
+  }
+  return true;
+}
+
+std::optional<std::string> TargetInspector::string_at(pid_t tgid, uint64_t addr) {
+  ++stats_.memory_reads;
+  return read_target_string(tgid, addr, PATH_MAX);
+}
+
+std::optional<SocketAddress> TargetInspector::sockaddr_at(pid_t tgid, uint64_t addr, uint64_t len) {
+  ++stats_.memory_reads;
+  sockaddr_storage ss{};
+  size_t want = static_cast<size_t>(std::min<uint64_t>(len, sizeof ss));
+  size_t got = read_target_bytes(tgid, addr, &ss, want);
+  if (got < want) return std::nullopt;
+  return SocketAddress::parse(&ss, got);
+}
+
+std::optional<std::string> TargetInspector::absolute(pid_t tid, pid_t tgid, int dirfd, const std::string& path) {
+  if (!path.empty() && path[0] == '/') return normalized(path);
+  char link[64];
+  // The cwd is per thread in principle (a thread may unshare CLONE_FS), so
+  // ask for the calling thread's; a dirfd belongs to the fd table.
+  if (dirfd == AT_FDCWD) std::snprintf(link, sizeof link, "/proc/%d/cwd", tid);
+  else std::snprintf(link, sizeof link, "/proc/%d/fd/%d", tgid, dirfd);
+  std::string base = readlink_str(link);
+  if (base.empty() || base[0] != '/') return std::nullopt;  // gone, or not a directory path
+  if (path.empty()) return normalized(base);                // AT_EMPTY_PATH: the dirfd itself
+  return normalized(std::filesystem::path(base) / path);
+}
+
+void TargetInspector::forget_process(pid_t tgid) { procs_.erase(tgid); }
+
+void TargetInspector::sweep_if_grown() {
+  if (procs_.size() < sweep_at_) return;
+  for (auto it = procs_.begin(); it != procs_.end();) {
+    pollfd p{it->second.pidfd.get(), POLLIN, 0};
+    // A pidfd polls readable once its process has exited.
+    bool gone = !it->second.pidfd || ::poll(&p, 1, 0) > 0;
+    it = gone ? procs_.erase(it) : std::next(it);
+  }
+  sweep_at_ = std::max<size_t>(64, 2 * procs_.size());
+}
+
+}  // namespace faultbox::engine
