@@ -45,16 +45,22 @@ std::string url_part(CURLU* u, CURLUPart part) {
   return out;
 }
 
+struct Ending {
+  bool clean = false;  // exit status 0
+  std::string text;    // "exited with status 1", "was killed by SIGSEGV"
+};
+
 // How the service ended, without reaping it (WNOWAIT): its owner still
-// waits for it. Empty when that cannot be learned (reaped already).
-std::string how_it_ended(int pidfd) {
+// waits for it. Just "exited" when that cannot be learned (reaped already).
+Ending how_it_ended(int pidfd) {
   siginfo_t info{};
   if (::waitid(kPidfdIdType, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
-    return "exited";
-  if (info.si_code == CLD_EXITED) return "exited with status " + std::to_string(info.si_status);
+    return {false, "exited"};
+  if (info.si_code == CLD_EXITED)
+    return {info.si_status == 0, "exited with status " + std::to_string(info.si_status)};
   const char* sig = ::sigabbrev_np(info.si_status);
   std::string name = sig ? std::string("SIG") + sig : "signal " + std::to_string(info.si_status);
-  return "was killed by " + name;
+  return {false, "was killed by " + name};
 }
 
 }  // namespace
@@ -171,13 +177,25 @@ void Healthcheck::on_deadline() {
   HealthcheckResult failed;
   failed.cause = "healthcheck " + url_ + " did not pass within " + format_duration(spec_.timeout) + ": " +
                  (!last_error_.empty() ? last_error_ : "no answer yet");
+  if (!clean_exit_.empty()) {
+    failed.service_exited = true;
+    failed.cause += " (" + service_ + " " + clean_exit_ + " before)";
+  }
   finish(std::move(failed));
 }
 
 void Healthcheck::on_service_exit() {
+  Ending ending = how_it_ended(pidfd_.get());
+  if (ending.clean) {
+    // Status 0 may be a daemon's launcher that forked the real server and
+    // left: keep polling, and say so if the healthcheck still fails.
+    loop_.unwatch(pidfd_.get());
+    clean_exit_ = ending.text;
+    return;
+  }
   HealthcheckResult exited;
   exited.service_exited = true;
-  exited.cause = service_ + " " + how_it_ended(pidfd_.get()) + " before its healthcheck passed";
+  exited.cause = service_ + " " + ending.text + " before its healthcheck passed";
   finish(std::move(exited));
 }
 

@@ -5,8 +5,12 @@
 // off to every 200 ms, until it passes or its timeout is up.
 //
 // Raced against the service exiting: the service's pidfd is watched by the
-// same loop, so a service that crashes on start fails the healthcheck at
-// once instead of after the whole timeout, and the cause says how it ended.
+// same loop, so a service that crashes on start (a non-zero status, a
+// signal) fails the healthcheck at once instead of after the whole timeout,
+// and the cause says how it ended. An exit with status 0 does not end the
+// check: it is how a daemon's launcher leaves once the daemon has forked
+// (the service's cgroup, not its first process, is the service); should the
+// check then fail, the cause mentions that exit.
 // The result's cause is one line; the caller, which owns the service's log,
 // attaches the log's tail when `service_exited` is set.
 #pragma once
@@ -32,10 +36,12 @@ struct HealthcheckSpec {
 
 struct HealthcheckResult {
   bool passed = false;
-  bool service_exited = false;  // failed because the service ended first
+  bool service_exited = false;  // the service's process ended first: attach its log
   // One line, empty when passed:
   //   "healthcheck http://localhost:8080/health did not pass within 10s: connection refused"
   //   "api exited with status 1 before its healthcheck passed"
+  //   "healthcheck tcp://localhost:5432 did not pass within 10s: connection refused
+  //    (db exited with status 0 before)"   — one line in fact
   std::string cause;
   int attempts = 0;
   std::chrono::milliseconds elapsed{0};
@@ -52,7 +58,9 @@ class Healthcheck {
 
   // Starts polling at once. `service` names the service in causes.
   // `service_pidfd` is the service's pidfd (duplicated here, so the caller may
-  // watch its own copy on the same loop), or -1 not to race an exit.
+  // watch its own copy on the same loop), or -1 not to race an exit. The
+  // caller must not reap the process before `done` runs: its status is read
+  // with waitid(WNOWAIT).
   // `done` runs once, on the loop thread, unless this object is destroyed
   // first; it may destroy this object. `client` must outlive this object.
   Healthcheck(EventLoop& loop, HttpClient& client, HealthcheckSpec spec, std::string service,
@@ -90,6 +98,7 @@ class Healthcheck {
   EventLoop::TimerId deadline_timer_ = 0;
   int attempts_ = 0;
   std::string last_error_;  // why the latest finished attempt did not pass
+  std::string clean_exit_;  // "exited with status 0" once the first process left cleanly
   bool finished_ = false;
 };
 

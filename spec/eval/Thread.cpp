@@ -33,12 +33,19 @@ void Thread::check_stack() const {
   if (!stack_lo_) {
     // The calling OS thread's stack. (A fiber sets its own bounds.)
     pthread_attr_t attr;
-    if (pthread_getattr_np(pthread_self(), &attr) != 0) return;
     void* addr = nullptr;
     size_t size = 0;
-    pthread_attr_getstack(&attr, &addr, &size);
-    pthread_attr_destroy(&attr);
-    if (!addr || size == 0) return;
+    if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+      pthread_attr_getstack(&attr, &addr, &size);
+      pthread_attr_destroy(&attr);
+    }
+    if (!addr || size == 0) {
+      // Unknown: an empty range no address falls in, so checks pass (and
+      // the lookup is not repeated on every call).
+      stack_lo_ = reinterpret_cast<const char*>(1);
+      stack_hi_ = nullptr;
+      return;
+    }
     const char* hi = static_cast<const char*>(addr) + size;
     // An unlimited main-thread stack reports a huge size; be conservative.
     constexpr size_t kMaxAssumed = size_t{64} << 20;

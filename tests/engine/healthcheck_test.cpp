@@ -110,6 +110,26 @@ TEST_F(HealthcheckTest, AServiceKilledBySignal) {
   EXPECT_EQ(r.cause, "api was killed by SIGKILL before its healthcheck passed");
 }
 
+TEST_F(HealthcheckTest, ADaemonizingServicePasses) {
+  // The launched process forks the server and exits 0 before the server
+  // listens: that exit is not a failure.
+  HttpFixtureProcess server(&ns, 8080, {"--daemonize", "--listen-after", "300"}, /*wait_listening=*/false);
+  HealthcheckResult r = check(http("localhost:8080/health", 20s), server.pidfd());
+  EXPECT_TRUE(r.passed) << r.cause;
+  EXPECT_FALSE(r.service_exited);
+  server.await_listening();  // learns the daemon's pid, so teardown kills it
+}
+
+TEST_F(HealthcheckTest, ACleanExitThatNeverServesIsNamedInTheCause) {
+  HttpFixtureProcess server(&ns, 8080, {"--exit-after", "50", "0"}, /*wait_listening=*/false);
+  HealthcheckResult r = check(http("localhost:8080/health", 600ms), server.pidfd());
+  EXPECT_FALSE(r.passed);
+  EXPECT_TRUE(r.service_exited);
+  EXPECT_EQ(r.cause,
+            "healthcheck http://localhost:8080/health did not pass within 600ms: connection refused "
+            "(api exited with status 0 before)");
+}
+
 TEST_F(HealthcheckTest, DoneMayDestroyTheHealthcheck) {
   HttpFixtureProcess server(&ns, 8080);
   std::optional<HealthcheckResult> got;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <thread>
@@ -65,15 +66,21 @@ class HttpFixtureProcess {
     spec.netns_fd = netns ? netns->fd() : -1;
     proc_ = ProcessLauncher(program()).launch(spec);
     sup_ = std::make_unique<AllowAllSupervisor>(std::move(proc_.listener));
-    if (wait_listening) {
-      std::string line = read_line(proc_.stdout_pipe.get());
-      EXPECT_EQ(line.rfind("listening ", 0), 0u) << "fixture said: " << line;
-      if (line.size() > 10) port_ = std::stoi(line.substr(10));
-    }
+    server_pid_ = proc_.pid;
+    if (wait_listening) await_listening();
   }
   ~HttpFixtureProcess() {
+    if (server_pid_ != proc_.pid) ::kill(server_pid_, SIGKILL);  // a daemonized server
     ::kill(proc_.pid, SIGKILL);
     ::waitpid(proc_.pid, nullptr, 0);
+  }
+  // Reads the fixture's "listening PORT PID" line.
+  void await_listening() {
+    std::string line = read_line(proc_.stdout_pipe.get());
+    int port = 0, pid = 0;
+    ASSERT_EQ(std::sscanf(line.c_str(), "listening %d %d", &port, &pid), 2) << "fixture said: " << line;
+    port_ = port;
+    server_pid_ = pid;
   }
   HttpFixtureProcess(const HttpFixtureProcess&) = delete;
   HttpFixtureProcess& operator=(const HttpFixtureProcess&) = delete;
@@ -98,6 +105,7 @@ class HttpFixtureProcess {
   LaunchedProcess proc_;
   std::unique_ptr<AllowAllSupervisor> sup_;
   int port_ = 0;
+  pid_t server_pid_ = -1;  // the listening process: proc_.pid unless daemonized
 };
 
 }  // namespace faultbox::engine::testing
