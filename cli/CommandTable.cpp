@@ -22,10 +22,20 @@ constexpr CommandDoc kCommands[] = {
      "load(\"x.star\", ...) reads files relative to the loading file. An error prints\n"
      "file:line:col, the source line, a caret and a backtrace to stderr; exit 1.",
      true},
-    {"test", "faultbox test SPEC", "run a spec's tests (seeded random schedules)",
-     "Runs every test of SPEC against the real services, serialized with a seeded\n"
-     "random strategy, one replayable trace per run.",
-     false},
+    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [-v]", "run a spec's tests against the real services",
+     "Runs every test_* of SPEC (or those matching --test GLOB) against the real\n"
+     "services, binary mode: each test gets a fresh run (its own network namespace,\n"
+     "a cgroup per service, services started in depends_on order once each one's\n"
+     "healthcheck passed, every syscall of the faultable vocabulary supervised).\n"
+     "binary= and cwd= are relative to the spec's folder; a service without cwd=\n"
+     "runs in a fresh directory of the run. Prints --- PASS/FAIL: NAME (ms), the\n"
+     "failing assertion (file:line:col and message), each fault rule's hits (or\n"
+     "'never fired') and the seed, then 'N passed, N failed'. Exit 0 all passed,\n"
+     "1 a test failed (a failed healthcheck included), 2 spec error, 3 environment\n"
+     "error (missing binary, kernel feature); SIGINT/SIGTERM tear the run down\n"
+     "and exit 128+signal. Not yet: serialized schedules and traces (issue 4),\n"
+     "parallel(), image= services.",
+     true},
     {"explore", "faultbox explore SPEC", "systematically explore interleavings and fault placements",
      "Enumerates schedules and fault placements (optimal DPOR by default).", false},
     {"replay", "faultbox replay TRACE", "replay a recorded trace exactly",
@@ -38,8 +48,10 @@ constexpr CommandDoc kCommands[] = {
 constexpr FlagDoc kFlags[] = {
     {"", "--help, -h", "describe faultbox (also: faultbox help [COMMAND])", true},
     {"", "--version", "print the version", true},
-    {"test", "--runs N", "number of runs, seeds S..S+N-1", false},
-    {"test", "--seed S", "first seed (printed with every run)", false},
+    {"test", "--test GLOB", "only the tests whose name matches GLOB (fnmatch)", true},
+    {"test", "--runs N", "runs per test, seeds S..S+N-1 (they drive probability=)", true},
+    {"test", "--seed S", "first seed (default 1; printed with every failing run)", true},
+    {"test", "-v", "per run: its directory, notifications answered, log tails", true},
     {"test", "--free", "run without serialization (faster; not replayable)", false},
     {"test", "--network host", "no network namespace; delays freeze the syscall", false},
     {"test", "--junit FILE", "write JUnit XML", false},

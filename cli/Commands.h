@@ -2,6 +2,7 @@
 // (ExitCodes.h) and writes its own output.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 namespace faultbox::cli {
@@ -11,5 +12,15 @@ int run_starlark(const std::string& file);
 
 // faultbox check SPEC
 int run_check(const std::string& spec);
+
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [-v]
+struct TestOptions {
+  std::string spec;
+  std::string test_glob;  // "" = every test
+  int runs = 1;
+  uint64_t seed = 1;
+  bool verbose = false;
+};
+int run_test(const TestOptions& options);
 
 }  // namespace faultbox::cli

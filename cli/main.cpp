@@ -45,6 +45,34 @@ int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, c
   return kExitOk;
 }
 
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [-v]
+int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, TestOptions& options) {
+  CLI::App app{std::string(cmd.summary), "faultbox test"};
+  app.set_help_flag();  // help is ours: faultbox help test
+  bool help = false;
+  app.add_flag("-h,--help", help);
+  app.add_option("SPEC", options.spec)->required();
+  app.add_option("--test", options.test_glob);
+  app.add_option("--runs", options.runs)->check(CLI::Range(1, 1000000));
+  app.add_option("--seed", options.seed);
+  app.add_flag("-v,--verbose", options.verbose);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    if (help) {
+      std::cout << command_help(cmd);
+      return -1;
+    }
+    return usage_error("test: " + std::string(e.what()) + " (usage: " + std::string(cmd.usage) + ")");
+  }
+  if (help) {
+    std::cout << command_help(cmd);
+    return -1;
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,6 +121,12 @@ int main(int argc, char** argv) {
     int rc = parse_operand(*cmd, rest, "SPEC", operand);
     if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
     return run_check(operand);
+  }
+  if (cmd->name == "test") {
+    TestOptions options;
+    int rc = parse_test(*cmd, rest, options);
+    if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
+    return run_test(options);
   }
   return usage_error("command " + std::string(cmd->name) + " has no implementation");
 }

@@ -1,0 +1,151 @@
+// faultbox test SPEC: run a spec's tests against real services (binary
+// mode), one fresh Run per test and seed, and report each as PASS/FAIL with
+// the failing assertion, the fault rules' hit counts and the seed.
+#include <fnmatch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "cli/Commands.h"
+#include "cli/ExitCodes.h"
+#include "engine/Cgroup.h"
+#include "engine/EngineError.h"
+#include "engine/EngineHost.h"
+#include "engine/InterruptSignal.h"
+#include "engine/Run.h"
+#include "engine/SeccompProgram.h"
+#include "spec/eval/Render.h"
+#include "spec/vocabulary/Spec.h"
+
+namespace faultbox::cli {
+
+namespace {
+
+using namespace faultbox::star;
+using engine::EnvironmentError;
+
+std::string indent(const std::string& text, const std::string& prefix) {
+  std::istringstream in(text);
+  std::string out;
+  for (std::string line; std::getline(in, line);) out += prefix + line + "\n";
+  return out;
+}
+
+struct Outcome {
+  bool passed = false;
+  std::string details;  // indented lines after the PASS/FAIL line
+};
+
+// One test on one seed, in a fresh Run. Throws EnvironmentError and
+// engine::Interrupted; everything a test can do wrong is a FAIL.
+Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint64_t seed,
+                const engine::SeccompProgram& program, const engine::CgroupLocation& cgroups,
+                const engine::InterruptSignal& interrupt, const std::string& spec_dir, bool verbose) {
+  Outcome out;
+  engine::RunOptions opts;
+  opts.spec_dir = spec_dir;
+  opts.seed = seed;
+  opts.interrupt = &interrupt;
+  engine::Run run(spec.topology(), program, cgroups, opts);
+  host.set_run(&run);
+  struct Detach {
+    engine::EngineHost& h;
+    ~Detach() { h.set_run(nullptr); }
+  } detach{host};
+
+  std::string failure;
+  try {
+    run.start_services();
+    auto thread = spec.new_thread("test");
+    spec.run_test(*thread, test.name);
+    out.passed = true;
+  } catch (const engine::ServiceStartFailure& e) {
+    failure = std::string(e.what()) + "\n" + e.log_tail();
+  } catch (const EvalError& e) {
+    failure = render_eval_error(e) + "\n";
+  }
+  if (!failure.empty()) out.details += indent(failure, "    ");
+  for (const auto& app : run.reports())
+    for (const auto& rule : app.rules) out.details += "    fault " + rule.summary() + "\n";
+  if (!out.passed) out.details += "    seed: " + std::to_string(seed) + "\n";
+  if (verbose) {
+    out.details += "    run directory: " + run.dir() + " (removed at teardown)\n";
+    for (const auto& s : run.services())
+      out.details += "    " + s->name() + ": " + std::to_string(s->notifications()) + " notifications answered\n" +
+                     indent(s->log_tail(5), "  ");
+  }
+  return out;
+}
+
+}  // namespace
+
+int run_test(const TestOptions& options) {
+  namespace fs = std::filesystem;
+  std::string spec_dir = fs::absolute(fs::path(options.spec)).parent_path().lexically_normal().string();
+  engine::EngineHost host(spec_dir);
+  std::unique_ptr<Spec> spec;
+  try {
+    spec = Spec::load(options.spec, host);
+  } catch (const engine::TopologyEnvironmentError& e) {
+    std::cerr << "faultbox test: " << e.what() << "\n";
+    return kExitEnvironment;
+  } catch (const SourceErrors& e) {
+    std::cerr << render_source_errors(e) << "\n";
+    return kExitUsage;
+  } catch (const EvalError& e) {
+    std::cerr << render_eval_error(e) << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "faultbox test: " << e.what() << "\n";
+    return kExitUsage;
+  }
+
+  std::vector<const TestSpec*> tests;
+  for (const TestSpec& t : spec->topology().tests)
+    if (options.test_glob.empty() || ::fnmatch(options.test_glob.c_str(), t.name.c_str(), 0) == 0)
+      tests.push_back(&t);
+  if (tests.empty()) {
+    std::cerr << "faultbox test: no test matches"
+              << (options.test_glob.empty() ? std::string(" (tests are functions named test_*)")
+                                            : " --test " + options.test_glob)
+              << "\n";
+    return kExitUsage;
+  }
+
+  int passed = 0, failed = 0;
+  try {
+    engine::InterruptSignal interrupt;
+    engine::SeccompProgram program = engine::SeccompProgram::build_standard();
+    engine::CgroupLocation cgroups = engine::locate_cgroup2();
+    for (const TestSpec* test : tests) {
+      for (int i = 0; i < options.runs; ++i) {
+        uint64_t seed = options.seed + static_cast<uint64_t>(i);
+        auto started = std::chrono::steady_clock::now();
+        Outcome o = run_one(*spec, host, *test, seed, program, cgroups, interrupt, spec_dir, options.verbose);
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        std::string name = test->name;
+        if (options.runs > 1) name += " [seed " + std::to_string(seed) + "]";
+        std::cout << "--- " << (o.passed ? "PASS" : "FAIL") << ": " << name << " (" << ms.count() << "ms)\n"
+                  << o.details << std::flush;
+        (o.passed ? passed : failed)++;
+      }
+    }
+  } catch (const engine::Interrupted& e) {
+    std::cout << std::flush;
+    std::cerr << "faultbox test: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "; services torn down\n";
+    return 128 + e.signal;
+  } catch (const EnvironmentError& e) {
+    std::cout << std::flush;
+    std::cerr << "faultbox test: " << e.what() << "\n";
+    return kExitEnvironment;
+  }
+  std::cout << passed << " passed, " << failed << " failed\n";
+  return failed ? kExitTestFailed : kExitOk;
+}
+
+}  // namespace faultbox::cli

@@ -1,0 +1,135 @@
+#include "engine/EngineHost.h"
+
+#include <cctype>
+#include <chrono>
+#include <cstring>
+#include <optional>
+
+#include "engine/ServicePaths.h"
+#include "engine/SocketAddress.h"
+
+namespace faultbox::engine {
+
+namespace {
+
+std::string lower_first(std::string s) {
+  if (!s.empty()) s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+  return s;
+}
+
+}  // namespace
+
+Run& EngineHost::run() {
+  if (!run_) throw star::HostError("no run is active: steps and faults work inside test functions only");
+  return *run_;
+}
+
+void EngineHost::topology_ready(const star::Topology& topology) {
+  topology_ = &topology;
+  for (const star::ServiceSpec& s : topology.services) {
+    if (s.binary.empty()) continue;  // image= services: Run reports container mode missing
+    std::string path = resolve_binary(spec_dir_, s.binary);
+    std::string why = unusable_binary(path);
+    if (!why.empty())
+      throw TopologyEnvironmentError("service " + s.name + ": cannot start " + path + ": " + lower_first(why) +
+                                     " (declared at " + s.declared_at.str() + ")");
+  }
+}
+
+star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& request) {
+  (void)t;
+  Run& r = run();
+  if (request.protocol != "http")
+    throw star::HostError("send() on a " + request.protocol +
+                          " interface is not supported by `faultbox test` yet (HTTP steps only)");
+  const star::ServiceSpec* service = topology_ ? topology_->find_service(request.service) : nullptr;
+  const star::InterfaceSpec* iface = service ? service->find_interface(request.interface) : nullptr;
+  if (!iface) throw star::HostError("unknown interface " + request.service + "." + request.interface);
+  const uint16_t port = static_cast<uint16_t>(iface->port);
+
+  star::StepResponse out;
+  // seccomp never sees faultbox's own connects: a connect deny on the
+  // service must refuse them here, or the driver would reach a "down" service.
+  if (auto dst = SocketAddress::from_numeric("127.0.0.1", port)) {
+    FaultOutcome o = r.rules().decide_unintercepted_connect(*dst);
+    if (o.kind == FaultOutcome::Kind::Fail) {
+      out.ok = false;
+      out.error = lower_first(std::strerror(o.err)) + (o.label.empty() ? "" : " (fault: " + o.label + ")");
+      return out;
+    }
+  }
+
+  HttpRequest req;
+  req.method = request.method;
+  // Services share the namespace's loopback; IPv4 because the services a
+  // spec names are reached there (an IPv6-first "localhost" would cost a
+  // refused attempt per step against IPv4-only listeners).
+  req.url = "http://127.0.0.1:" + std::to_string(port) + (request.path.empty() ? "/" : request.path);
+  req.headers = request.headers;
+  req.body = request.body;
+  req.timeout = std::chrono::milliseconds(request.timeout_ms);
+
+  std::optional<HttpResponse> response;
+  HttpClient::RequestId id = r.http().start(std::move(req), [&response](HttpResponse resp) { response = std::move(resp); });
+  try {
+    // HttpClient ends the request at its timeout; the margin only guards
+    // against a loop that stopped dispatching.
+    r.wait([&] { return response.has_value(); },
+           EventLoop::Clock::now() + std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(5));
+  } catch (...) {
+    r.http().cancel(id);
+    throw;
+  }
+  if (!response) {
+    r.http().cancel(id);
+    out.error = "no answer within " + std::to_string(request.timeout_ms) + " ms";
+    return out;
+  }
+  out.ok = response->ok;
+  out.status = response->status;
+  out.body = std::move(response->body);
+  for (auto& [k, v] : response->headers) out.headers.emplace_back(k, v);
+  out.duration_ms = response->duration_ms;
+  out.error = response->error;
+  return out;
+}
+
+star::Value EngineHost::with_faults(star::Thread& t, const star::FaultSpec& fault,
+                                    const std::function<star::Value(star::Thread&)>& body) {
+  Run& r = run();
+  FaultRules::AppId app = 0;
+  try {
+    app = r.rules().apply(fault);
+  } catch (const std::invalid_argument& e) {
+    throw star::HostError(e.what());
+  }
+  // Connect delays are held SYNs while the body runs (DESIGN.md §3).
+  std::vector<std::pair<RuleRef, SynDelayQueue::RuleId>> wire;
+  auto finish = [&] {
+    for (const auto& [ref, id] : wire) r.rules().add_wire_hits(ref, r.syn_queue().remove(id));
+    r.reports().push_back(r.rules().remove(app));
+  };
+  try {
+    for (const FaultRules::WireDelayRule& w : r.rules().wire_delays(app))
+      wire.emplace_back(w.rule, r.syn_queue().add_delay(w.match, w.delay));
+    star::Value v = body(t);
+    finish();
+    return v;
+  } catch (...) {
+    finish();
+    throw;
+  }
+}
+
+std::vector<star::Value> EngineHost::parallel(star::Thread& t, const std::vector<star::ParallelBranch>& branches,
+                                              const star::ThreadFactory& new_thread, const star::SourceLocation& at) {
+  (void)t;
+  (void)branches;
+  (void)new_thread;
+  (void)at;
+  // Never faked by running the branches one after another: that would
+  // report interleavings as tested that never happened.
+  throw star::HostError("parallel() is not supported by `faultbox test` yet (serialized runs come with issue 4)");
+}
+
+}  // namespace faultbox::engine

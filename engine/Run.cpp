@@ -1,0 +1,202 @@
+#include "engine/Run.h"
+
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+
+#include "engine/CurlGlobal.h"
+#include "engine/EngineError.h"
+#include "engine/Healthcheck.h"
+#include "engine/InterruptSignal.h"
+#include "engine/ServicePaths.h"
+
+extern char** environ;
+
+namespace faultbox::engine {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string make_run_dir() {
+  const char* tmp = std::getenv("TMPDIR");
+  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/faultbox-run-XXXXXX";
+  if (!::mkdtemp(tmpl.data())) throw EnvironmentError(errno_message("cannot make a run directory in /tmp", errno));
+  return tmpl;
+}
+
+// faultbox's environment with the service's env= on top: services find
+// PATH, HOME and the locale as when started by hand.
+std::vector<std::string> service_env(const star::ServiceSpec& spec) {
+  std::map<std::string, std::string> env;
+  std::vector<std::string> order;
+  for (char** e = environ; e && *e; ++e) {
+    std::string kv(*e);
+    size_t eq = kv.find('=');
+    if (eq == std::string::npos) continue;
+    std::string k = kv.substr(0, eq);
+    if (!env.count(k)) order.push_back(k);
+    env[k] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : spec.env) {
+    if (!env.count(k)) order.push_back(k);
+    env[k] = v;
+  }
+  std::vector<std::string> out;
+  for (const std::string& k : order) out.push_back(k + "=" + env[k]);
+  return out;
+}
+
+}  // namespace
+
+std::vector<const star::ServiceSpec*> start_order(const star::Topology& topology) {
+  std::vector<const star::ServiceSpec*> order;
+  std::set<std::string> placed, visiting;
+  // Depth first over depends_on; the spec layer already rejected cycles,
+  // `visiting` only keeps a bad topology from recursing forever.
+  std::function<void(const star::ServiceSpec&)> place = [&](const star::ServiceSpec& s) {
+    if (placed.count(s.name) || visiting.count(s.name)) return;
+    visiting.insert(s.name);
+    for (const std::string& dep : s.depends_on)
+      if (const star::ServiceSpec* d = topology.find_service(dep)) place(*d);
+    visiting.erase(s.name);
+    placed.insert(s.name);
+    order.push_back(&s);
+  };
+  for (const star::ServiceSpec& s : topology.services) place(s);
+  return order;
+}
+
+Run::Run(const star::Topology& topology, const SeccompProgram& program, const CgroupLocation& cgroups,
+         RunOptions options)
+    : topology_(topology),
+      options_(std::move(options)),
+      dir_(make_run_dir()),
+      netns_(NetworkNamespace::create()),
+      syn_queue_(std::make_unique<SynDelayQueue>(loop_, netns_)),
+      cgroups_(cgroups),
+      service_map_(ServiceMap::from_topology(topology)),
+      rng_(options_.seed),
+      rules_(service_map_, rng_, FaultRules::Options{true}),
+      launcher_(program),
+      cgroup_mount_(cgroups.mount) {
+  ensure_curl_initialized();
+  http_ = std::make_unique<HttpClient>(loop_, &netns_);
+  // Children and double-forked daemons are found by their cgroup, which
+  // they cannot leave (the ancestry walk would lose a reparented daemon).
+  service_map_.set_resolver([this](pid_t tgid) { return service_of_pid(tgid); });
+  if (options_.interrupt)
+    // Only wakes the loop; wait() reads the signal. Never drained: once
+    // interrupted, the run unwinds.
+    loop_.watch(options_.interrupt->fd(), EPOLLIN, [](uint32_t) {});
+  fs::create_directories(fs::path(dir_) / "logs");
+}
+
+Run::~Run() { teardown(); }
+
+void Run::teardown() noexcept {
+  if (torn_down_) return;
+  torn_down_ = true;
+  if (options_.interrupt && loop_.watching(options_.interrupt->fd())) loop_.unwatch(options_.interrupt->fd());
+  // Kill first, while the supervisors still answer: a process between two
+  // syscalls must not see ENOSYS and log a confusing error on its way out.
+  for (Cgroup* g : groups_) g->kill_all();
+  services_.clear();
+  http_.reset();
+  syn_queue_.reset();
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+std::optional<std::string> Run::service_of_pid(pid_t tgid) const {
+  std::ifstream f("/proc/" + std::to_string(tgid) + "/cgroup");
+  std::string line;
+  while (std::getline(f, line)) {
+    if (line.rfind("0::", 0) != 0) continue;
+    std::string path = line.substr(3);
+    for (const auto& [service, group] : group_paths_)
+      if (path == group || path.rfind(group + "/", 0) == 0) return service;
+  }
+  return std::nullopt;
+}
+
+bool Run::wait(const std::function<bool()>& done, EventLoop::Clock::time_point deadline) {
+  auto interrupted = [this] { return options_.interrupt && options_.interrupt->received() != 0; };
+  bool ok = loop_.run_until([&] { return interrupted() || done(); }, deadline);
+  if (interrupted()) throw Interrupted(options_.interrupt->received());
+  return ok;
+}
+
+void Run::start_services() {
+  for (const star::ServiceSpec* s : start_order(topology_)) start_service(*s);
+}
+
+void Run::start_service(const star::ServiceSpec& spec) {
+  if (!spec.image.empty())
+    throw EnvironmentError("service " + spec.name + ": image= services need container mode, which `faultbox test` "
+                           "does not have yet (use binary=)");
+  Cgroup& group = cgroups_.add_service(spec.name);
+  groups_.push_back(&group);
+  std::string rel = group.path().substr(cgroup_mount_.size());
+  if (rel.empty()) rel = "/";
+  group_paths_.emplace_back(spec.name, rel);
+
+  LaunchSpec launch;
+  launch.path = resolve_binary(options_.spec_dir, spec.binary);
+  launch.argv.push_back(launch.path);
+  launch.argv.insert(launch.argv.end(), spec.args.begin(), spec.args.end());
+  launch.env = service_env(spec);
+  if (!spec.cwd.empty()) {
+    launch.cwd = resolve_cwd(options_.spec_dir, spec.cwd);
+  } else {
+    // A fresh directory per service and run: relative files a service
+    // writes (an order log) never carry into the next test.
+    launch.cwd = (fs::path(dir_) / spec.name).string();
+    fs::create_directories(launch.cwd);
+  }
+  launch.netns_fd = netns_.fd();
+  launch.cgroup_procs_fd = group.procs_fd();
+
+  std::string log_path = (fs::path(dir_) / "logs" / (spec.name + ".log")).string();
+  auto decide = [this](const SyscallEvent& ev, const std::function<bool()>& still_valid) {
+    return rules_.decide(ev, inspector_, still_valid);
+  };
+  try {
+    services_.push_back(std::make_unique<ServiceInstance>(loop_, launcher_, spec.name, launch, log_path, decide));
+  } catch (const EnvironmentError& e) {
+    throw EnvironmentError("service " + spec.name + ": " + e.what());
+  }
+  ServiceInstance& instance = *services_.back();
+  service_map_.add_process(spec.name, instance.pid());
+  await_healthy(spec, instance);
+}
+
+void Run::await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance) {
+  if (!spec.healthcheck) return;
+  const star::HealthcheckSpec& h = *spec.healthcheck;
+  HealthcheckSpec check;
+  check.kind = h.kind == star::HealthcheckSpec::Kind::Http ? HealthcheckSpec::Kind::Http : HealthcheckSpec::Kind::Tcp;
+  check.target = h.host + ":" + std::to_string(h.port) + (check.kind == HealthcheckSpec::Kind::Http ? h.path : "");
+  check.timeout = std::chrono::milliseconds(h.timeout_ms);
+
+  std::optional<HealthcheckResult> result;
+  Healthcheck hc(loop_, *http_, check, spec.name, instance.pidfd(),
+                 [&result](const HealthcheckResult& r) { result = r; });
+  // The healthcheck ends itself at its timeout; the margin only guards
+  // against a loop that stopped dispatching.
+  wait([&] { return result.has_value(); }, EventLoop::Clock::now() + check.timeout + std::chrono::seconds(5));
+  if (result && result->passed) return;
+  instance.drain();
+  std::string cause = result ? result->cause : "healthcheck did not finish";
+  // Healthcheck causes about an exit already name the service.
+  if (cause.rfind(spec.name + " ", 0) != 0) cause = "service " + spec.name + ": " + cause;
+  throw ServiceStartFailure(cause, instance.log_tail());
+}
+
+}  // namespace faultbox::engine

@@ -1,0 +1,128 @@
+// One test run (issue 3, item 2): a fresh network namespace with its SYN
+// delay queue, a cgroup per service under the run's group, the fault rules
+// and their seeded generator, the HTTP client, and the services started in
+// depends_on order — each one's healthcheck passes before its dependents
+// start. Every test gets its own Run, so no state (ports, TIME_WAIT sockets,
+// Redis contents, files) carries from one test into the next.
+//
+// Teardown (the destructor, also when the test threw): cgroup.kill of every
+// service group (double-forked daemons included), then the supervisors and
+// pipes, then the namespace, then the run's temporary directory.
+//
+// Everything runs on the calling thread, which owns the EventLoop.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "engine/Cgroup.h"
+#include "engine/EventLoop.h"
+#include "engine/FaultRules.h"
+#include "engine/HttpClient.h"
+#include "engine/NetworkNamespace.h"
+#include "engine/ProcessLauncher.h"
+#include "engine/SeccompProgram.h"
+#include "engine/ServiceInstance.h"
+#include "engine/ServiceMap.h"
+#include "engine/SynDelayQueue.h"
+#include "engine/TargetInspector.h"
+#include "spec/vocabulary/Topology.h"
+
+namespace faultbox::engine {
+
+class InterruptSignal;
+
+// SIGINT/SIGTERM arrived while the run waited: unwind, tear down, exit.
+class Interrupted : public std::runtime_error {
+ public:
+  explicit Interrupted(int signo) : std::runtime_error("interrupted"), signal(signo) {}
+  int signal;
+};
+
+// A service did not start or its healthcheck did not pass: the test fails.
+// what() is one line; log_tail() the service's last lines ("" if none).
+class ServiceStartFailure : public std::runtime_error {
+ public:
+  ServiceStartFailure(const std::string& cause, std::string tail)
+      : std::runtime_error(cause), tail_(std::move(tail)) {}
+  const std::string& log_tail() const { return tail_; }
+
+ private:
+  std::string tail_;
+};
+
+struct RunOptions {
+  std::string spec_dir;  // binary= and cwd= resolve against it
+  uint64_t seed = 1;     // drives probability=
+  const InterruptSignal* interrupt = nullptr;  // watched while waiting; may be null
+};
+
+class Run {
+ public:
+  // Creates the namespace, queue and cgroups. Throws EnvironmentError.
+  Run(const star::Topology& topology, const SeccompProgram& program, const CgroupLocation& cgroups,
+      RunOptions options);
+  ~Run();
+  Run(const Run&) = delete;
+  Run& operator=(const Run&) = delete;
+
+  // Starts every service in depends_on order. Throws ServiceStartFailure,
+  // EnvironmentError or Interrupted.
+  void start_services();
+
+  // Runs the loop until `done()` or `deadline`; false on the deadline.
+  // Throws Interrupted when SIGINT/SIGTERM arrived.
+  bool wait(const std::function<bool()>& done, EventLoop::Clock::time_point deadline);
+
+  EventLoop& loop() { return loop_; }
+  HttpClient& http() { return *http_; }
+  FaultRules& rules() { return rules_; }
+  SynDelayQueue& syn_queue() { return *syn_queue_; }
+  const std::string& dir() const { return dir_; }
+  // Finished fault applications, in the order they ended.
+  std::vector<FaultRules::ApplicationReport>& reports() { return reports_; }
+  const std::vector<std::unique_ptr<ServiceInstance>>& services() const { return services_; }
+
+ private:
+  void start_service(const star::ServiceSpec& spec);
+  void await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance);
+  std::optional<std::string> service_of_pid(pid_t tgid) const;
+  void teardown() noexcept;
+
+  const star::Topology& topology_;
+  RunOptions options_;
+  std::string dir_;  // the run's temporary directory (logs, services' default cwd)
+  // Destruction order matters (reverse of declaration): services and the
+  // HTTP client go before the loop they watch on, the queue before the loop.
+  EventLoop loop_;
+  NetworkNamespace netns_;
+  std::unique_ptr<SynDelayQueue> syn_queue_;
+  RunCgroups cgroups_;
+  ServiceMap service_map_;
+  std::mt19937_64 rng_;
+  FaultRules rules_;
+  TargetInspector inspector_;
+  ProcessLauncher launcher_;
+  std::unique_ptr<HttpClient> http_;
+  std::vector<Cgroup*> groups_;  // owned by cgroups_
+  std::vector<std::pair<std::string, std::string>> group_paths_;  // service → path below the cgroup2 mount
+  std::string cgroup_mount_;
+  std::vector<std::unique_ptr<ServiceInstance>> services_;
+  std::vector<FaultRules::ApplicationReport> reports_;
+  bool torn_down_ = false;
+};
+
+// The services of `topology` in an order where each comes after what it
+// depends on (declaration order among independent ones).
+std::vector<const star::ServiceSpec*> start_order(const star::Topology& topology);
+
+}  // namespace faultbox::engine

@@ -1,0 +1,76 @@
+// One started service of a run (issue 3, item 1): its process launched under
+// the seccomp filter inside the run's network namespace and its own cgroup,
+// its supervisor answering every notification on the run's EventLoop, its
+// stdout/stderr pipes drained on the same loop into the run's log file.
+//
+// Why the logs are pipes drained by faultbox and never files on fd 1/2: a
+// disk-full fault on the service's writes would otherwise hit its own
+// logging (DESIGN.md §3, "Cleanup").
+//
+// The process is not killed here: the run's cgroup is (cgroup.kill also
+// reaches double-forked daemons). The destructor only stops watching, and
+// reaps the first process if it already died, so no zombie is left behind.
+#pragma once
+
+#include <sys/types.h>
+
+#include <deque>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "engine/EventLoop.h"
+#include "engine/FaultOutcome.h"
+#include "engine/ProcessLauncher.h"
+#include "engine/SeccompSupervisor.h"
+#include "engine/UniqueFd.h"
+
+namespace faultbox::engine {
+
+class ServiceInstance {
+ public:
+  // Decides one notification. `still_valid` re-checks the notification id.
+  using Decider = std::function<FaultOutcome(const SyscallEvent&, const std::function<bool()>& still_valid)>;
+
+  // Launches the service (throws EnvironmentError with a one-line cause) and
+  // starts watching its listener and pipes on `loop`. `log_path` is created
+  // (appended to); `loop` must outlive this object.
+  ServiceInstance(EventLoop& loop, const ProcessLauncher& launcher, std::string name, const LaunchSpec& launch,
+                  const std::string& log_path, Decider decide);
+  ~ServiceInstance();
+  ServiceInstance(const ServiceInstance&) = delete;
+  ServiceInstance& operator=(const ServiceInstance&) = delete;
+
+  const std::string& name() const { return name_; }
+  pid_t pid() const { return process_.pid; }
+  int pidfd() const { return process_.pidfd.get(); }
+  // Reads whatever the service wrote and faultbox has not drained yet (a
+  // crash's last words arrive with its exit, possibly before the loop ran).
+  void drain();
+  // The last `lines` lines the service wrote (stdout and stderr interleaved
+  // as they were drained), each prefixed with "  | ".
+  std::string log_tail(size_t lines = 15) const;
+  // "exited with status 1", "killed by signal 9"; "" while it runs. Does not reap.
+  std::string exit_text() const;
+  // Notifications answered so far (for -v).
+  uint64_t notifications() const { return notifications_; }
+
+ private:
+  void on_listener(uint32_t events);
+  void on_pipe(int fd, uint32_t events);
+  void append_log(const char* data, size_t n);
+  void stop_watching(int fd);
+
+  EventLoop& loop_;
+  std::string name_;
+  LaunchedProcess process_;
+  SeccompSupervisor supervisor_;
+  UniqueFd log_;
+  Decider decide_;
+  std::deque<std::string> tail_;  // complete lines, bounded
+  std::string partial_;           // the unterminated last line
+  std::vector<EventLoop::TimerId> deferred_;  // ContinueAfter answers not sent yet
+  uint64_t notifications_ = 0;
+};
+
+}  // namespace faultbox::engine
