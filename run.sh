@@ -52,6 +52,8 @@ case "$MODE" in
     build "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
     log "faultbox check examples/shop/faultbox.star"
     "$ROOT/build/faultbox" check "$ROOT/examples/shop/faultbox.star"
+    log "faultbox test examples/shop/binary.star"
+    "$ROOT/build/faultbox" test "$ROOT/examples/shop/binary.star"
     ;;
   test)
     install_missing

@@ -11,7 +11,7 @@ expect_rc 0 "--help"
 for cmd in check starlark test explore replay report help; do
   expect_out "^  $cmd " "--help lists $cmd"
 done
-expect_out "^  test .*\[not yet available\]" "--help marks test as not yet available"
+expect_out "^  explore .*\[not yet available\]" "--help marks explore as not yet available"
 expect_out "--runs N" "--help shows the flags table"
 expect_out "exit codes" "--help explains exit codes"
 
@@ -53,7 +53,7 @@ expect_rc 2 "unknown command"
 expect_err "unknown command \"frobnicate\"" "unknown command"
 [ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "unknown command: want a one-line message, got: $ERR"
 
-for cmd in test explore replay report; do
+for cmd in explore replay report; do
   run "$FAULTBOX" "$cmd" spec.star
   expect_rc 2 "$cmd (not yet available)"
   expect_err "$cmd is not yet available" "$cmd (not yet available)"
