@@ -14,6 +14,7 @@
 #include "spec/eval/String.h"
 #include "spec/resolve/Resolver.h"
 #include "spec/syntax/Parser.h"
+#include "spec/syntax/Walk.h"
 
 namespace faultbox::star {
 
@@ -65,145 +66,29 @@ class ProgramLinker {
     }
   }
 
-  void function(Function* fn) {
-    p_.functions.emplace(fn, make_function_info(*fn));
-    for (Param& param : fn->params) {
-      ident(param.name);
-      if (param.default_value) expr(param.default_value);
+  // One generic walk (spec/syntax/Walk.h): identifiers get numbered, every
+  // def and lambda gets its FunctionInfo. The parser bounds the depth.
+  void visit(Node* n) {
+    switch (n->kind) {
+      case NodeKind::Ident:
+        ident(static_cast<Ident*>(n));
+        break;
+      case NodeKind::DefStmt:
+        add_function(static_cast<DefStmt*>(n)->fn);
+        break;
+      case NodeKind::LambdaExpr:
+        add_function(static_cast<LambdaExpr*>(n)->fn);
+        break;
+      default:
+        break;
     }
-    stmts(fn->body);
+    for_each_child(n, [this](Node* child) { visit(child); });
   }
+
+  void add_function(Function* fn) { p_.functions.emplace(fn, make_function_info(*fn)); }
 
   void stmts(const std::vector<Stmt*>& list) {
-    for (Stmt* s : list) stmt(s);
-  }
-
-  void stmt(Stmt* s) {
-    switch (s->kind) {
-      case NodeKind::ExprStmt:
-        expr(static_cast<ExprStmt*>(s)->x);
-        break;
-      case NodeKind::AssignStmt: {
-        auto* a = static_cast<AssignStmt*>(s);
-        expr(a->lhs);
-        expr(a->rhs);
-        break;
-      }
-      case NodeKind::DefStmt: {
-        auto* d = static_cast<DefStmt*>(s);
-        ident(d->name);
-        function(d->fn);
-        break;
-      }
-      case NodeKind::IfStmt: {
-        auto* i = static_cast<IfStmt*>(s);
-        expr(i->cond);
-        stmts(i->then_);
-        stmts(i->else_);
-        break;
-      }
-      case NodeKind::ForStmt: {
-        auto* f = static_cast<ForStmt*>(s);
-        expr(f->vars);
-        expr(f->x);
-        stmts(f->body);
-        break;
-      }
-      case NodeKind::WhileStmt: {
-        auto* w = static_cast<WhileStmt*>(s);
-        expr(w->cond);
-        stmts(w->body);
-        break;
-      }
-      case NodeKind::ReturnStmt:
-        expr(static_cast<ReturnStmt*>(s)->result);
-        break;
-      case NodeKind::LoadStmt:
-        for (Ident* id : static_cast<LoadStmt*>(s)->to) ident(id);
-        break;
-      default:
-        break;
-    }
-  }
-
-  void expr(Expr* e) {
-    if (!e) return;
-    switch (e->kind) {
-      case NodeKind::Ident:
-        ident(static_cast<Ident*>(e));
-        break;
-      case NodeKind::ParenExpr:
-        expr(static_cast<ParenExpr*>(e)->x);
-        break;
-      case NodeKind::ListExpr:
-        for (Expr* x : static_cast<ListExpr*>(e)->elems) expr(x);
-        break;
-      case NodeKind::TupleExpr:
-        for (Expr* x : static_cast<TupleExpr*>(e)->elems) expr(x);
-        break;
-      case NodeKind::DictExpr:
-        for (DictEntry* entry : static_cast<DictExpr*>(e)->entries) expr(entry);
-        break;
-      case NodeKind::DictEntry: {
-        auto* entry = static_cast<DictEntry*>(e);
-        expr(entry->key);
-        expr(entry->value);
-        break;
-      }
-      case NodeKind::UnaryExpr:
-        expr(static_cast<UnaryExpr*>(e)->x);
-        break;
-      case NodeKind::BinaryExpr: {
-        auto* b = static_cast<BinaryExpr*>(e);
-        expr(b->x);
-        expr(b->y);
-        break;
-      }
-      case NodeKind::CondExpr: {
-        auto* c = static_cast<CondExpr*>(e);
-        expr(c->cond);
-        expr(c->then_);
-        expr(c->else_);
-        break;
-      }
-      case NodeKind::DotExpr:
-        expr(static_cast<DotExpr*>(e)->x);
-        break;
-      case NodeKind::IndexExpr: {
-        auto* ix = static_cast<IndexExpr*>(e);
-        expr(ix->x);
-        expr(ix->index);
-        break;
-      }
-      case NodeKind::SliceExpr: {
-        auto* sl = static_cast<SliceExpr*>(e);
-        expr(sl->x);
-        expr(sl->lo);
-        expr(sl->hi);
-        expr(sl->step);
-        break;
-      }
-      case NodeKind::CallExpr: {
-        auto* c = static_cast<CallExpr*>(e);
-        expr(c->fn);
-        for (Argument& a : c->args) expr(a.value);
-        break;
-      }
-      case NodeKind::LambdaExpr:
-        function(static_cast<LambdaExpr*>(e)->fn);
-        break;
-      case NodeKind::Comprehension: {
-        auto* c = static_cast<Comprehension*>(e);
-        for (ComprehensionClause& clause : c->clauses) {
-          expr(clause.vars);
-          expr(clause.x);
-        }
-        expr(c->body);
-        break;
-      }
-      default:
-        break;
-    }
+    for (Stmt* s : list) visit(s);
   }
 
   Program& p_;
