@@ -35,12 +35,9 @@ bool SeccompSupervisor::handle_one(const std::function<Decision(const SyscallEve
   SyscallEvent ev;
   ev.id = n->id;
   ev.tid = static_cast<pid_t>(n->pid);
-  ev.tgid = thread_group_of(ev.tid);
+  ev.tgid = tgid_of(ev.tid);
   ev.nr = n->data.nr;
-  char* name = seccomp_syscall_resolve_num_arch(n->data.arch, n->data.nr);
-  std::string name_copy = name ? name : "?";
-  ::free(name);
-  ev.name = name_copy;
+  ev.name = name_of(n->data.arch, n->data.nr);
   for (int i = 0; i < 6; ++i) ev.args[i] = n->data.args[i];
 
   Decision d = decide(ev);
@@ -58,6 +55,30 @@ bool SeccompSupervisor::handle_one(const std::function<Decision(const SyscallEve
     if (errno != EINTR) return errno != ENOTCONN;
   }
   return true;
+}
+
+pid_t SeccompSupervisor::tgid_of(pid_t tid) {
+  auto it = tgid_cache_.find(tid);
+  if (it != tgid_cache_.end()) return it->second;
+  pid_t tgid = thread_group_of(tid);
+  tgid_cache_.emplace(tid, tgid);
+  return tgid;
+}
+
+void SeccompSupervisor::forget_thread_group(pid_t tgid) {
+  std::erase_if(tgid_cache_, [tgid](const auto& kv) { return kv.second == tgid; });
+}
+
+std::string_view SeccompSupervisor::name_of(uint32_t arch, int nr) {
+  if (nr < 0 || nr > 4096) return "?";
+  if (static_cast<size_t>(nr) >= names_.size()) names_.resize(static_cast<size_t>(nr) + 1);
+  std::string& name = names_[static_cast<size_t>(nr)];
+  if (name.empty()) {
+    char* resolved = seccomp_syscall_resolve_num_arch(arch, nr);
+    name = resolved ? resolved : "?";
+    ::free(resolved);
+  }
+  return name;
 }
 
 bool SeccompSupervisor::still_valid(uint64_t id) const {

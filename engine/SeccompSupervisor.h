@@ -10,7 +10,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/UniqueFd.h"
@@ -46,9 +48,19 @@ class SeccompSupervisor {
   // Whether notification `id` is still pending (the thread did not die or get
   // interrupted); re-check after reading target memory.
   bool still_valid(uint64_t id) const;
+  // Drops cached thread ids of a thread group that exited (their numbers may
+  // be reused by other processes later).
+  void forget_thread_group(pid_t tgid);
 
  private:
+  pid_t tgid_of(pid_t tid);
+  std::string_view name_of(uint32_t arch, int nr);
+
   UniqueFd listener_;
+  // tid → tgid: /proc/TID/status is read once per thread, not per syscall.
+  std::unordered_map<pid_t, pid_t> tgid_cache_;
+  // nr → kernel name for the native arch; resolved once per number.
+  std::vector<std::string> names_;
   std::vector<uint8_t> notif_buf_;
   std::vector<uint8_t> resp_buf_;
 };
