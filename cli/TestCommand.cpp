@@ -67,6 +67,14 @@ Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint
     failure = std::string(e.what()) + "\n" + e.log_tail();
   } catch (const EvalError& e) {
     failure = render_eval_error(e) + "\n";
+  } catch (const engine::Interrupted&) {
+    throw;
+  } catch (const EnvironmentError&) {
+    throw;
+  } catch (const std::exception& e) {
+    // An engine failure inside the test (not the spec's fault, not the
+    // environment's as far as we know): the test fails, with the cause.
+    failure = std::string("faultbox: ") + e.what() + "\n";
   }
   if (!failure.empty()) out.details += indent(failure, "    ");
   for (const auto& app : run.reports())
@@ -139,7 +147,8 @@ int run_test(const TestOptions& options) {
     std::cerr << "faultbox test: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
               << "; services torn down\n";
     return 128 + e.signal;
-  } catch (const EnvironmentError& e) {
+  } catch (const std::exception& e) {
+    // EnvironmentError, and whatever kept a run from being set up at all.
     std::cout << std::flush;
     std::cerr << "faultbox test: " << e.what() << "\n";
     return kExitEnvironment;

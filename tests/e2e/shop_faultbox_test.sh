@@ -5,6 +5,8 @@
 #     the Redis-down fault cut the api's open connection;
 #   - a wrong fallback assertion: exit 1 with the assertion's file:line;
 #   - a missing binary: exit 3 and one line;
+#   - a delay on fsync (answered from a timer), a rule that never fires, a
+#     connect deny refusing faultbox's own step, parallel() refused;
 #   - SIGINT mid-run: exit 130, no process and no cgroup left behind;
 #   - kill -9 mid-run: the next run sweeps what the killed one left.
 # binary.star names the binaries of a build in build/; the copy tested here
@@ -70,6 +72,42 @@ rc=$?
 [[ $rc == 3 ]] && pass "missing binary: exit 3" || fail "missing binary: exit $rc, want 3"
 [[ "$(wc -l <"$TMP/out")" == 1 ]] && pass "missing binary: one line" || fail "missing binary: not one line: $(cat "$TMP/out")"
 expect_out 'service redis: cannot start /nonexistent/redis-server' "the line names the service and the path"
+
+# --- delays that freeze a syscall, a rule that never fires, faultbox's own connects ---
+sed '/^def test_/,$d' "$TMP/binary.star" >"$TMP/more.star"
+cat >>"$TMP/more.star" <<'STAR'
+def test_slow_disk():
+    def slow():
+        resp = api.post(path="/orders", body='{"item": "WIDGET"}')
+        assert_eq(resp.status, 201)
+        assert_true(resp.duration_ms >= 300, "took %d ms" % resp.duration_ms)
+    fault(api, fsync=delay("300ms", label="slow fsync"), run=slow)
+
+def test_never():
+    def nothing():
+        api.get(path="/health")
+    fault(api, write=deny("EIO", path="/nonexistent/**", label="never"), run=nothing)
+
+def test_refused_step():
+    def down():
+        resp = api.get(path="/health")
+        assert_true(not resp.ok and "refused" in resp.error, "the step should be refused: " + resp.error)
+    fault(api, connect=deny("ECONNREFUSED", label="api down"), run=down)
+
+def test_parallel():
+    parallel(lambda: 1, lambda: 2)
+STAR
+"$FAULTBOX" test "$TMP/more.star" >"$TMP/out" 2>&1
+rc=$?
+[[ $rc == 1 ]] && pass "more.star: exit 1 (parallel fails)" || { fail "more.star: exit $rc, want 1"; cat "$TMP/out"; }
+expect_out '^--- PASS: test_slow_disk' "a 300 ms fsync delay is answered from a timer"
+expect_out 'fault slow fsync: 1 hit' "the fsync delay counts its hit"
+expect_out '^--- PASS: test_never' "a rule that never fired does not fail the test"
+expect_out 'fault never: never fired' "and is reported"
+expect_out '^--- PASS: test_refused_step' "a connect deny refuses faultbox's own step"
+expect_out '^--- FAIL: test_parallel' "parallel() fails"
+expect_out 'parallel\(\) is not supported by `faultbox test` yet' "and says why"
+expect_out '^3 passed, 1 failed$' "summary of more.star"
 
 # --- SIGINT and kill -9 mid-run ---------------------------------------------------------
 CG_MOUNT="$(awk '{ for (i = 1; i <= NF; i++) if ($i == "-") { if ($(i+1) == "cgroup2") print $5; break } }' /proc/self/mountinfo | head -n1)"
