@@ -22,7 +22,7 @@ constexpr CommandDoc kCommands[] = {
      "load(\"x.star\", ...) reads files relative to the loading file. An error prints\n"
      "file:line:col, the source line, a caret and a backtrace to stderr; exit 1.",
      true},
-    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [-v]", "run a spec's tests against the real services",
+    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--junit FILE] [--json FILE] [-v]", "run a spec's tests against the real services",
      "Runs every test_* of SPEC (or those matching --test GLOB) against the real\n"
      "services, binary mode: each test gets a fresh run (its own network namespace,\n"
      "a cgroup per service, services started in depends_on order once each one's\n"
@@ -30,7 +30,9 @@ constexpr CommandDoc kCommands[] = {
      "binary= and cwd= are relative to the spec's folder; a service without cwd=\n"
      "runs in a fresh directory of the run. Prints --- PASS/FAIL: NAME (ms), the\n"
      "failing assertion (file:line:col and message), each fault rule's hits (or\n"
-     "'never fired') and the seed, then 'N passed, N failed'. Exit 0 all passed,\n"
+     "'never fired') and the seed, then 'N passed, N failed'; --junit and --json\n"
+     "write the same results as JUnit XML and JSON. The kernel features it needs\n"
+     "are probed first: each missing one is one line, exit 3. Exit 0 all passed,\n"
      "1 a test failed (a failed healthcheck included), 2 spec error, 3 environment\n"
      "error (missing binary, kernel feature); SIGINT/SIGTERM tear the run down\n"
      "and exit 128+signal. Not yet: serialized schedules and traces (issue 4),\n"
@@ -51,11 +53,11 @@ constexpr FlagDoc kFlags[] = {
     {"test", "--test GLOB", "only the tests whose name matches GLOB (fnmatch)", true},
     {"test", "--runs N", "runs per test, seeds S..S+N-1 (they drive probability=)", true},
     {"test", "--seed S", "first seed (default 1; printed with every failing run)", true},
-    {"test", "-v", "per run: its directory, notifications answered, log tails", true},
+    {"test", "-v", "kernel features; per run: its directory, notifications answered, log tails", true},
     {"test", "--free", "run without serialization (faster; not replayable)", false},
     {"test", "--network host", "no network namespace; delays freeze the syscall", false},
-    {"test", "--junit FILE", "write JUnit XML", false},
-    {"test", "--json FILE", "write per-run results (seed, verdict, fault hits, class, trace)", false},
+    {"test", "--junit FILE", "write JUnit XML (a testcase per run; failure file:line; fault hits)", true},
+    {"test", "--json FILE", "write per-run results (seed, verdict, duration, failure, fault hits)", true},
     {"explore", "--runs N", "budget of runs", false},
     {"explore", "--strategy NAME", "dpor (default), pct, random or permutations", false},
     {"explore", "--max-faults K", "at most K fault placements per run", false},

@@ -13,13 +13,15 @@ int run_starlark(const std::string& file);
 // faultbox check SPEC
 int run_check(const std::string& spec);
 
-// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [-v]
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--junit FILE] [--json FILE] [-v]
 struct TestOptions {
   std::string spec;
   std::string test_glob;  // "" = every test
   int runs = 1;
   uint64_t seed = 1;
   bool verbose = false;
+  std::string junit;  // --junit FILE; "" = none
+  std::string json;   // --json FILE; "" = none
 };
 int run_test(const TestOptions& options);
 

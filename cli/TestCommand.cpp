@@ -7,19 +7,26 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 
 #include "cli/Commands.h"
 #include "cli/ExitCodes.h"
+#include "cli/JsonReport.h"
+#include "cli/JunitReport.h"
+#include "cli/ReportFile.h"
+#include "cli/TestResult.h"
 #include "engine/Cgroup.h"
 #include "engine/EngineError.h"
 #include "engine/EngineHost.h"
 #include "engine/InterruptSignal.h"
+#include "engine/KernelProbe.h"
 #include "engine/Run.h"
 #include "engine/SeccompProgram.h"
 #include "spec/eval/Render.h"
 #include "spec/vocabulary/Spec.h"
+#include "spec/vocabulary/Vocabulary.h"
 
 namespace faultbox::cli {
 
@@ -38,7 +45,46 @@ std::string indent(const std::string& text, const std::string& prefix) {
 struct Outcome {
   bool passed = false;
   std::string details;  // indented lines after the PASS/FAIL line
+  std::optional<TestFailure> failure;
+  std::vector<FaultHit> faults;
 };
+
+// Where an evaluation error happened: the innermost Starlark frame (a
+// builtin such as assert_true names the error, not the place).
+std::string eval_error_location(const EvalError& e) {
+  const auto& frames = e.backtrace();
+  for (size_t i = frames.size(); i-- > 0;) {
+    const CallFrame& f = frames[i];
+    if (!f.file || !f.pos.valid()) continue;
+    return f.path() + ":" + std::to_string(f.pos.line) + ":" + std::to_string(f.pos.col);
+  }
+  return "";
+}
+
+FaultHit fault_hit(const engine::FaultRules::RuleReport& rule) {
+  FaultHit h;
+  h.name = rule.name();
+  h.label = rule.rule.label;
+  h.syscall = rule.key;
+  h.target = rule.target;
+  h.hits = rule.hits;
+  h.cut_connections = rule.cut_connections;
+  h.never_fired = rule.never_fired();
+  h.summary = rule.summary();
+  return h;
+}
+
+// --junit / --json, each written whole; one line of cause when one cannot be.
+bool write_reports(const TestOptions& options, const TestSuiteResult& suite) {
+  try {
+    if (!options.junit.empty()) write_report_file(options.junit, junit_xml(suite));
+    if (!options.json.empty()) write_report_file(options.json, json_report(suite));
+  } catch (const std::exception& e) {
+    std::cerr << "faultbox test: " << e.what() << "\n";
+    return false;
+  }
+  return true;
+}
 
 // One test on one seed, in a fresh Run. Throws EnvironmentError and
 // engine::Interrupted; everything a test can do wrong is a FAIL.
@@ -58,6 +104,7 @@ Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint
   } detach{host};
 
   std::string failure;
+  TestFailure cause;
   try {
     run.start_services();
     auto thread = spec.new_thread("test");
@@ -65,8 +112,13 @@ Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint
     out.passed = true;
   } catch (const engine::ServiceStartFailure& e) {
     failure = std::string(e.what()) + "\n" + e.log_tail();
+    cause.message = e.what();
+    cause.kind = "service";
   } catch (const EvalError& e) {
     failure = render_eval_error(e) + "\n";
+    cause.message = e.msg();
+    cause.location = eval_error_location(e);
+    if (dynamic_cast<const AssertionFailure*>(&e)) cause.kind = "assertion";
   } catch (const engine::Interrupted&) {
     throw;
   } catch (const EnvironmentError&) {
@@ -75,10 +127,18 @@ Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint
     // An engine failure inside the test (not the spec's fault, not the
     // environment's as far as we know): the test fails, with the cause.
     failure = std::string("faultbox: ") + e.what() + "\n";
+    cause.message = failure.substr(0, failure.size() - 1);
   }
-  if (!failure.empty()) out.details += indent(failure, "    ");
+  if (!failure.empty()) {
+    out.details += indent(failure, "    ");
+    cause.details = failure;
+    out.failure = std::move(cause);
+  }
   for (const auto& app : run.reports())
-    for (const auto& rule : app.rules) out.details += "    fault " + rule.summary() + "\n";
+    for (const auto& rule : app.rules) {
+      out.details += "    fault " + rule.summary() + "\n";
+      out.faults.push_back(fault_hit(rule));
+    }
   if (!out.passed) out.details += "    seed: " + std::to_string(seed) + "\n";
   if (verbose) {
     out.details += "    run directory: " + run.dir() + " (removed at teardown)\n";
@@ -124,6 +184,28 @@ int run_test(const TestOptions& options) {
     return kExitUsage;
   }
 
+  // Before any service starts: a kernel that cannot run a test says so,
+  // one line per missing feature (DESIGN.md §3), rather than failing
+  // obscurely inside the first launch.
+  engine::KernelProbeResult kernel = engine::probe_kernel();
+  if (!kernel.ok()) {
+    for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox test: " << line << "\n";
+    return kExitEnvironment;
+  }
+  if (options.verbose) {
+    std::cout << "kernel " << kernel.release << "\n";
+    for (const auto& line : kernel.optional_lines()) std::cout << line << "\n";
+  }
+
+  TestSuiteResult suite;
+  suite.spec = options.spec;
+  auto suite_started = std::chrono::steady_clock::now();
+  auto finish_suite = [&] {
+    suite.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                              suite_started)
+                            .count();
+    return write_reports(options, suite);
+  };
   int passed = 0, failed = 0;
   try {
     engine::InterruptSignal interrupt;
@@ -140,12 +222,23 @@ int run_test(const TestOptions& options) {
         std::cout << "--- " << (o.passed ? "PASS" : "FAIL") << ": " << name << " (" << ms.count() << "ms)\n"
                   << o.details << std::flush;
         (o.passed ? passed : failed)++;
+        TestRunResult result;
+        result.test = test->name;
+        result.run_index = i;
+        result.seed = seed;
+        result.passed = o.passed;
+        result.duration_ms = ms.count();
+        result.failure = std::move(o.failure);
+        if (!result.passed && !result.failure) result.failure = TestFailure{"error", "failed", "", ""};
+        result.faults = std::move(o.faults);
+        suite.runs.push_back(std::move(result));
       }
     }
   } catch (const engine::Interrupted& e) {
     std::cout << std::flush;
     std::cerr << "faultbox test: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
               << "; services torn down\n";
+    finish_suite();  // the runs that finished, so a CI job still shows them
     return 128 + e.signal;
   } catch (const std::exception& e) {
     // EnvironmentError, and whatever kept a run from being set up at all.
@@ -154,6 +247,7 @@ int run_test(const TestOptions& options) {
     return kExitEnvironment;
   }
   std::cout << passed << " passed, " << failed << " failed\n";
+  if (!finish_suite()) return kExitEnvironment;
   return failed ? kExitTestFailed : kExitOk;
 }
 

@@ -45,7 +45,7 @@ int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, c
   return kExitOk;
 }
 
-// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [-v]
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--junit FILE] [--json FILE] [-v]
 int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, TestOptions& options) {
   CLI::App app{std::string(cmd.summary), "faultbox test"};
   app.set_help_flag();  // help is ours: faultbox help test
@@ -56,6 +56,8 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
   app.add_option("--runs", options.runs)->check(CLI::Range(1, 1000000));
   app.add_option("--seed", options.seed);
   app.add_flag("-v,--verbose", options.verbose);
+  app.add_option("--junit", options.junit);
+  app.add_option("--json", options.json);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);

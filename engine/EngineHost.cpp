@@ -7,6 +7,7 @@
 
 #include "engine/ServicePaths.h"
 #include "engine/SocketAddress.h"
+#include "engine/TcpExchange.h"
 
 namespace faultbox::engine {
 
@@ -39,9 +40,8 @@ void EngineHost::topology_ready(const star::Topology& topology) {
 star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& request) {
   (void)t;
   Run& r = run();
-  if (request.protocol != "http")
-    throw star::HostError("send() on a " + request.protocol +
-                          " interface is not supported by `faultbox test` yet (HTTP steps only)");
+  if (request.protocol != "http" && request.protocol != "tcp")
+    throw star::HostError("steps on a " + request.protocol + " interface are not supported (http and tcp only)");
   const star::ServiceSpec* service = topology_ ? topology_->find_service(request.service) : nullptr;
   const star::InterfaceSpec* iface = service ? service->find_interface(request.interface) : nullptr;
   if (!iface) throw star::HostError("unknown interface " + request.service + "." + request.interface);
@@ -58,6 +58,8 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
       return out;
     }
   }
+
+  if (request.protocol == "tcp") return tcp_step(r, request, port);
 
   HttpRequest req;
   req.method = request.method;
@@ -91,6 +93,30 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
   for (auto& [k, v] : response->headers) out.headers.emplace_back(k, v);
   out.duration_ms = response->duration_ms;
   out.error = response->error;
+  return out;
+}
+
+star::StepResponse EngineHost::tcp_step(Run& r, const star::StepRequest& request, uint16_t port) {
+  TcpExchangeRequest req;
+  req.port = port;  // 127.0.0.1 for the same reason as the HTTP steps' URL
+  req.data = request.body;
+  req.timeout = std::chrono::milliseconds(request.timeout_ms);
+  std::optional<TcpExchangeResult> result;
+  TcpExchange exchange(r.loop(), &r.netns(), std::move(req), [&result](TcpExchangeResult res) { result = std::move(res); });
+  // The exchange ends itself at its timeout; the margin only guards against
+  // a loop that stopped dispatching. Interrupted propagates; the exchange's
+  // destructor closes the socket.
+  r.wait([&] { return result.has_value(); },
+         EventLoop::Clock::now() + std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(5));
+  star::StepResponse out;
+  if (!result) {
+    out.error = "no answer within " + std::to_string(request.timeout_ms) + " ms";
+    return out;
+  }
+  out.ok = result->ok;
+  out.error = std::move(result->error);
+  out.body = std::move(result->reply);
+  out.duration_ms = result->duration_ms;
   return out;
 }
 

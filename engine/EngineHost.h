@@ -8,6 +8,7 @@
 // let parallel() branches wait side by side, come with issue 4.)
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "engine/Run.h"
@@ -35,6 +36,8 @@ class EngineHost final : public star::SpecHost {
 
  private:
   Run& run();
+  // svc.<iface>.send(data): one TcpExchange inside the run's namespace.
+  star::StepResponse tcp_step(Run& r, const star::StepRequest& request, uint16_t port);
 
   std::string spec_dir_;
   const star::Topology* topology_ = nullptr;  // the loaded spec's (it outlives the runs)

@@ -325,6 +325,10 @@ std::optional<FaultOutcome> FaultRules::match_cut(const ActiveRule& r, EventView
 }
 
 bool FaultRules::triggers(const ActiveRule& r) {
+  // r.matched already counts the call being decided, so it is that call's
+  // 1-based position among the calls that matched this rule.
+  if (r.rule.nth > 0 && r.matched != static_cast<uint64_t>(r.rule.nth)) return false;
+  if (r.rule.after > 0 && r.matched <= static_cast<uint64_t>(r.rule.after)) return false;
   if (r.rule.times >= 0 && r.hits >= static_cast<uint64_t>(r.rule.times)) return false;
   if (r.rule.probability < 1) {
     // 53 random bits → [0, 1), the same on every standard library (unlike

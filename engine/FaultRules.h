@@ -44,6 +44,10 @@
 //          client).
 //   Distinct connections cut are counted (both ends of one connection
 //   count once), so the result can say "cut N open connections".
+// * nth= (only the Nth matching call), after= (the first N matching calls
+//   pass, the rest are faulted), counted per rule over the calls that
+//   matched its conditions and reached it (a call an inner application
+//   already faulted never reaches an outer rule, so it does not count there).
 // * times= (at most N hits), probability= (drawn from the run's seeded
 //   generator, only for calls that matched — the stream of draws depends on
 //   the calls, not on timing). No global RNG.
@@ -217,7 +221,7 @@ class FaultRules {
   std::optional<FaultOutcome> match_connect(const ActiveRule& r, EventView& view) const;
   std::optional<FaultOutcome> match_cut(const ActiveRule& r, EventView& view, ConnectionKey& key) const;
   FaultOutcome connect_outcome(const ActiveRule& r, uint16_t dst_port, bool inbound) const;
-  // times= and probability=; draws from rng_ only when it has to.
+  // nth=, after=, times= and probability=; draws from rng_ only when it has to.
   bool triggers(const ActiveRule& r);
   void count(ActiveRule& r, FaultOutcome& o);
   static RuleReport report_of(const ActiveRule& r, const std::string& direction);

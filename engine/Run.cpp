@@ -3,17 +3,21 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <set>
 
 #include "engine/CurlGlobal.h"
 #include "engine/EngineError.h"
 #include "engine/Healthcheck.h"
 #include "engine/InterruptSignal.h"
+#include "engine/PortProbe.h"
 #include "engine/ServicePaths.h"
 
 extern char** environ;
@@ -51,6 +55,22 @@ std::vector<std::string> service_env(const star::ServiceSpec& spec) {
   std::vector<std::string> out;
   for (const std::string& k : order) out.push_back(k + "=" + env[k]);
   return out;
+}
+
+// The first log line that reports a busy port (glibc's strerror text, as
+// perror and most runtimes print it), trimmed; nullopt when none does.
+std::optional<std::string> address_in_use_line(const std::string& tail) {
+  std::istringstream in(tail);
+  for (std::string line; std::getline(in, line);) {
+    std::string lower = line;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (lower.find("address already in use") == std::string::npos) continue;
+    size_t bar = line.find("| ");  // log_tail() prefixes "  | "
+    std::string text = bar == std::string::npos ? line : line.substr(bar + 2);
+    size_t b = text.find_first_not_of(" \t"), e = text.find_last_not_of(" \t\r");
+    return b == std::string::npos ? std::string() : text.substr(b, e - b + 1);
+  }
+  return std::nullopt;
 }
 
 }  // namespace
@@ -141,6 +161,7 @@ void Run::start_service(const star::ServiceSpec& spec) {
   if (!spec.image.empty())
     throw EnvironmentError("service " + spec.name + ": image= services need container mode, which `faultbox test` "
                            "does not have yet (use binary=)");
+  check_ports_free(spec);
   Cgroup& group = cgroups_.add_service(spec.name);
   groups_.push_back(&group);
   std::string rel = group.path().substr(cgroup_mount_.size());
@@ -177,6 +198,36 @@ void Run::start_service(const star::ServiceSpec& spec) {
   await_healthy(spec, instance);
 }
 
+void Run::check_ports_free(const star::ServiceSpec& spec) const {
+  for (const star::InterfaceSpec& iface : spec.interfaces) {
+    if (iface.port <= 0 || iface.port > 65535) continue;
+    const auto port = static_cast<uint16_t>(iface.port);
+    if (!tcp_port_taken(netns_, port)) continue;
+    throw EnvironmentError("service " + spec.name + ": port " + std::to_string(port) + " is already taken" +
+                           port_holder(port));
+  }
+}
+
+std::string Run::port_holder(uint16_t port) const {
+  // Any service process sees the namespace's socket table.
+  std::vector<ino_t> inodes;
+  for (const auto& s : services_) {
+    inodes = listening_inodes(s->pid(), port);
+    if (!inodes.empty()) break;
+  }
+  if (!inodes.empty())
+    for (size_t i = 0; i < groups_.size() && i < group_paths_.size(); ++i)
+      for (pid_t pid : groups_[i]->pids())
+        if (holds_any_socket(pid, inodes)) return " (by service " + group_paths_[i].first + ")";
+  // The /proc scan can miss (a holder gone meanwhile, no permission): a
+  // service declaring the same port is then the likely holder.
+  for (const auto& s : services_)
+    if (const star::ServiceSpec* other = topology_.find_service(s->name()))
+      for (const star::InterfaceSpec& i : other->interfaces)
+        if (i.port == port) return " (declared by service " + other->name + " too)";
+  return " (by another service of this spec)";
+}
+
 void Run::await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance) {
   if (!spec.healthcheck) return;
   const star::HealthcheckSpec& h = *spec.healthcheck;
@@ -193,6 +244,10 @@ void Run::await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance
   wait([&] { return result.has_value(); }, EventLoop::Clock::now() + check.timeout + std::chrono::seconds(5));
   if (result && result->passed) return;
   instance.drain();
+  // A busy port is the environment's problem, not the test's, and the
+  // service's own words say which one better than a healthcheck timeout.
+  if (auto line = address_in_use_line(instance.log_tail(50)))
+    throw EnvironmentError("service " + spec.name + ": a port is already taken (its log says: " + *line + ")");
   std::string cause = result ? result->cause : "healthcheck did not finish";
   // Healthcheck causes about an exit already name the service.
   if (cause.rfind(spec.name + " ", 0) != 0) cause = "service " + spec.name + ": " + cause;

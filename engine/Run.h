@@ -86,6 +86,7 @@ class Run {
   EventLoop& loop() { return loop_; }
   HttpClient& http() { return *http_; }
   FaultRules& rules() { return rules_; }
+  const NetworkNamespace& netns() const { return netns_; }
   SynDelayQueue& syn_queue() { return *syn_queue_; }
   const std::string& dir() const { return dir_; }
   // Finished fault applications, in the order they ended.
@@ -94,6 +95,10 @@ class Run {
 
  private:
   void start_service(const star::ServiceSpec& spec);
+  // Throws EnvironmentError naming the port and its holder when one of
+  // `spec`'s declared ports is already bound in the namespace.
+  void check_ports_free(const star::ServiceSpec& spec) const;
+  std::string port_holder(uint16_t port) const;  // " (by service search)"
   void await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance);
   std::optional<std::string> service_of_pid(pid_t tgid) const;
   void teardown() noexcept;

@@ -44,14 +44,19 @@ struct FaultRule {
   int64_t delay_ns = 0;    // Delay
   std::string label;       // for reports; "" when not given
   int64_t times = -1;      // at most this many hits; -1 = unlimited
+  // Triggers over the calls that matched the rule (1-based): nth= faults
+  // only the Nth, after= lets the first N through. 0 = not given.
+  int64_t nth = 0;
+  int64_t after = 0;
   double probability = 1;  // chance that a matching call is hit, in (0, 1]
   std::string on;          // "" (what the user means, DESIGN.md §2), "file", "socket" or "any"
   std::string path;        // glob on the file path; "" = any
   SourceLocation at;       // where deny()/delay() was called
 
-  // A rule with times= or probability= is a placement rule: `explore`
-  // branches on where it hits (DESIGN.md §5).
-  bool is_placement() const { return times >= 0 || probability < 1; }
+  // A rule with times=, nth=, after= or probability= is a placement rule:
+  // `explore` branches on where it hits (DESIGN.md §5), and the engine
+  // decides it per call.
+  bool is_placement() const { return times >= 0 || nth > 0 || after > 0 || probability < 1; }
 };
 
 // One fault(target, <syscall>=rule, ..., run=fn, direction=) application.

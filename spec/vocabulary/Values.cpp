@@ -268,6 +268,8 @@ void FaultRuleObj::repr(std::string& out, ReprPath&) const {
     out += "delay(" + quoted(format_duration(rule_.delay_ns));
   if (!rule_.label.empty()) out += ", label=" + quoted(rule_.label);
   if (rule_.times >= 0) out += ", times=" + std::to_string(rule_.times);
+  if (rule_.nth > 0) out += ", nth=" + std::to_string(rule_.nth);
+  if (rule_.after > 0) out += ", after=" + std::to_string(rule_.after);
   if (rule_.probability < 1) out += ", probability=" + star::repr(Value::from_float(rule_.probability));
   if (!rule_.on.empty()) out += ", on=" + quoted(rule_.on);
   if (!rule_.path.empty()) out += ", path=" + quoted(rule_.path);
@@ -280,12 +282,14 @@ Value FaultRuleObj::attr(Thread&, std::string_view name) {
   if (name == "errno") return rule_.kind == FaultRule::Kind::Deny ? make_string(rule_.errno_name) : Value();
   if (name == "delay") return rule_.kind == FaultRule::Kind::Delay ? make_string(format_duration(rule_.delay_ns)) : Value();
   if (name == "times") return rule_.times >= 0 ? Value::from_int(rule_.times) : Value();
+  if (name == "nth") return rule_.nth > 0 ? Value::from_int(rule_.nth) : Value();
+  if (name == "after") return rule_.after > 0 ? Value::from_int(rule_.after) : Value();
   if (name == "probability") return Value::from_float(rule_.probability);
   return Value::absent();
 }
 
 std::vector<std::string> FaultRuleObj::attr_names() const {
-  return {"delay", "errno", "kind", "label", "probability", "times"};
+  return {"after", "delay", "errno", "kind", "label", "nth", "probability", "times"};
 }
 
 // --- response --------------------------------------------------------------------------------

@@ -291,42 +291,56 @@ Value tcp_builtin(Thread&, const BuiltinObj&, const Args& args) {
 
 // --- fault rules ----------------------------------------------------------------
 
-void rule_options(const std::string& fn, FaultRule& r, const Value& label, const Value& times, const Value& probability,
-                  const Value& on, const Value& path) {
-  if (!label.is_none()) r.label = as_string(fn + ": label", label);
-  if (!times.is_none()) {
-    if (!times.is_small_int() || times.as_small_int() < 1)
-      throw EvalError(fn + ": times: want a positive int, got " + repr(times));
-    r.times = times.as_small_int();
-  }
-  if (!probability.is_none()) {
+// The keyword arguments deny() and delay() share.
+struct RuleOptionArgs {
+  Value label, times, nth, after, probability, on, path;
+};
+
+int64_t positive_int(const std::string& fn, const char* name, const Value& v) {
+  if (!v.is_small_int() || v.as_small_int() < 1)
+    throw EvalError(fn + ": " + name + ": want a positive int, got " + repr(v));
+  return v.as_small_int();
+}
+
+void rule_options(const std::string& fn, FaultRule& r, const RuleOptionArgs& a) {
+  if (!a.label.is_none()) r.label = as_string(fn + ": label", a.label);
+  if (!a.times.is_none()) r.times = positive_int(fn, "times", a.times);
+  if (!a.nth.is_none()) r.nth = positive_int(fn, "nth", a.nth);
+  if (!a.after.is_none()) r.after = positive_int(fn, "after", a.after);
+  // nth= already names exactly one call; a second trigger beside it would
+  // either be redundant or silently contradict it.
+  if (r.nth > 0 && r.after > 0)
+    throw EvalError(fn + ": nth= and after= cannot be combined (nth=N faults only the Nth matching call)");
+  if (r.nth > 0 && r.times >= 0)
+    throw EvalError(fn + ": nth= and times= cannot be combined (nth=N faults exactly one call)");
+  if (!a.probability.is_none()) {
     double p = 0;
-    if (probability.is_small_int())
-      p = static_cast<double>(probability.as_small_int());
-    else if (probability.is_float())
-      p = probability.as_float();
+    if (a.probability.is_small_int())
+      p = static_cast<double>(a.probability.as_small_int());
+    else if (a.probability.is_float())
+      p = a.probability.as_float();
     else
-      throw EvalError(fn + ": probability: got " + type_of(probability) + ", want float");
-    if (!(p > 0 && p <= 1)) throw EvalError(fn + ": probability must be in (0, 1], got " + repr(probability));
+      throw EvalError(fn + ": probability: got " + type_of(a.probability) + ", want float");
+    if (!(p > 0 && p <= 1)) throw EvalError(fn + ": probability must be in (0, 1], got " + repr(a.probability));
     r.probability = p;
   }
-  if (!on.is_none()) {
-    r.on = as_string(fn + ": on", on);
+  if (!a.on.is_none()) {
+    r.on = as_string(fn + ": on", a.on);
     if (r.on != "file" && r.on != "socket" && r.on != "any")
       throw EvalError(fn + ": on: want \"file\", \"socket\" or \"any\", got " + quoted(r.on));
   }
-  if (!path.is_none()) {
-    r.path = as_string(fn + ": path", path);
+  if (!a.path.is_none()) {
+    r.path = as_string(fn + ": path", a.path);
     if (r.path.empty()) throw EvalError(fn + ": path must not be empty");
   }
 }
 
 Value deny_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   std::string name;
-  Value label, times, probability, on, path;
+  RuleOptionArgs o;
   unpack_args("deny", args,
-              {{"errno", &name}, {"label?", &label}, {"times?", &times}, {"probability?", &probability},
-               {"on?", &on}, {"path?", &path}});
+              {{"errno", &name}, {"label?", &o.label}, {"times?", &o.times}, {"nth?", &o.nth}, {"after?", &o.after},
+               {"probability?", &o.probability}, {"on?", &o.on}, {"path?", &o.path}});
   FaultRule r;
   r.kind = FaultRule::Kind::Deny;
   auto value = errno_value(name);
@@ -338,16 +352,17 @@ Value deny_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   }
   r.errno_name = name;
   r.errno_value = *value;
-  rule_options("deny", r, label, times, probability, on, path);
+  rule_options("deny", r, o);
   r.at = call_site(t);
   return Value(new FaultRuleObj(std::move(r)));
 }
 
 Value delay_builtin(Thread& t, const BuiltinObj&, const Args& args) {
-  Value duration, label, times, probability, on, path;
+  Value duration;
+  RuleOptionArgs o;
   unpack_args("delay", args,
-              {{"duration", &duration}, {"label?", &label}, {"times?", &times}, {"probability?", &probability},
-               {"on?", &on}, {"path?", &path}});
+              {{"duration", &duration}, {"label?", &o.label}, {"times?", &o.times}, {"nth?", &o.nth},
+               {"after?", &o.after}, {"probability?", &o.probability}, {"on?", &o.on}, {"path?", &o.path}});
   FaultRule r;
   r.kind = FaultRule::Kind::Delay;
   if (!duration.is_string())
@@ -357,7 +372,7 @@ Value delay_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   if (!ns) throw EvalError("delay: " + why);
   if (*ns <= 0) throw EvalError("delay: duration must be positive, got " + repr(duration));
   r.delay_ns = *ns;
-  rule_options("delay", r, label, times, probability, on, path);
+  rule_options("delay", r, o);
   r.at = call_site(t);
   return Value(new FaultRuleObj(std::move(r)));
 }

@@ -276,6 +276,19 @@ TEST(VocabularyErrors, RulesAndFaults) {
   EXPECT_NE(load_error(R"(deny("EIO", probability=1.5))").find("probability must be in (0, 1]"), std::string::npos);
   EXPECT_NE(load_error(R"(deny("EIO", times=0))").find("times: want a positive int"), std::string::npos);
   EXPECT_NE(load_error(R"(deny("EIO", on="pipe"))").find("on: want"), std::string::npos);
+  // Transient triggers: positive ints, and nth= names exactly one call.
+  EXPECT_EQ(load_error(R"(deny("EIO", nth=0))"), "deny: nth: want a positive int, got 0");
+  EXPECT_EQ(load_error(R"(delay("1s", after=-1))"), "delay: after: want a positive int, got -1");
+  EXPECT_NE(load_error(R"(deny("EIO", nth="2"))").find("nth: want a positive int, got \"2\""), std::string::npos);
+  EXPECT_NE(load_error(R"(deny("EIO", nth=2, after=1))").find("nth= and after= cannot be combined"), std::string::npos);
+  EXPECT_NE(load_error(R"(delay("1s", nth=2, times=1))").find("nth= and times= cannot be combined"), std::string::npos);
+  EXPECT_EQ(load_error("r = deny(\"EIO\", nth=2)\n"
+                       "assert_eq(repr(r), 'deny(\"EIO\", nth=2)')\n"
+                       "assert_eq([r.nth, r.after], [2, None])\n"
+                       "d = delay(\"1s\", after=3, times=2)\n"
+                       "assert_eq(repr(d), 'delay(\"1s\", times=2, after=3)')\n"
+                       "assert_eq(d.after, 3)\n"),
+            "");
   EXPECT_NE(load_error(R"(delay("10"))").find("missing unit"), std::string::npos);
   EXPECT_NE(load_error(R"(delay(10))").find("want a string such as \"10s\""), std::string::npos);
   EXPECT_NE(load_error(R"(delay("10x"))").find("unknown unit"), std::string::npos);
