@@ -50,10 +50,10 @@ case "$MODE" in
   demo)
     install_missing
     build "$ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    log "faultbox check examples/shop/faultbox.star"
-    "$ROOT/build/faultbox" check "$ROOT/examples/shop/faultbox.star"
-    log "faultbox test examples/shop/binary.star"
-    "$ROOT/build/faultbox" test "$ROOT/examples/shop/binary.star"
+    log "faultbox check examples/shop/images.star   (the mission's spec, image= services)"
+    "$ROOT/build/faultbox" check "$ROOT/examples/shop/images.star"
+    log "faultbox test examples/shop/faultbox.star  (the same shop, binary mode)"
+    "$ROOT/build/faultbox" test "$ROOT/examples/shop/faultbox.star"
     ;;
   test)
     install_missing

@@ -9,7 +9,7 @@ ROOT="$2"
 source "$ROOT/tests/cli/lib/assertions.bash"
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-SHOP="$ROOT/examples/shop/faultbox.star"
+SHOP="$ROOT/examples/shop/images.star"
 
 run "$FAULTBOX" check "$SHOP"
 expect_rc 0 "shop spec"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `faultbox test` end to end (issue 3): the shop in binary mode with a real
 # redis-server, shop-api and shop-search, under the real supervisor.
-#   - examples/shop/binary.star: all three tests pass, each fault fires, and
+#   - examples/shop/faultbox.star: all three tests pass, each fault fires, and
 #     the Redis-down fault cut the api's open connection;
 #   - a wrong fallback assertion: exit 1 with the assertion's file:line;
 #   - a missing binary: exit 3 and one line;
@@ -9,7 +9,7 @@
 #     connect deny refusing faultbox's own step, parallel() refused;
 #   - SIGINT mid-run: exit 130, no process and no cgroup left behind;
 #   - kill -9 mid-run: the next run sweeps what the killed one left.
-# binary.star names the binaries of a build in build/; the copy tested here
+# faultbox.star names the binaries of a build in build/; the copy tested here
 # points at this build's instead (the only change to the spec).
 # Usage (ctest): bash shop_faultbox_test.sh FAULTBOX SHOP_BIN_DIR SOURCE_DIR
 # Exit 0 all checks passed, 1 some failed, 77 the environment cannot run it.
@@ -36,7 +36,7 @@ expect_out() {  # ERE WHAT
   if grep -qE -- "$1" "$TMP/out"; then pass "$2"; else fail "$2: output lacks /$1/"; cat "$TMP/out"; fi
 }
 
-sed "s#\"../../build/examples/shop/#\"$SHOP_DIR/#" "$SRC/examples/shop/binary.star" >"$TMP/binary.star"
+sed "s#\"../../build/examples/shop/#\"$SHOP_DIR/#" "$SRC/examples/shop/faultbox.star" >"$TMP/binary.star"
 grep -q "$SHOP_DIR/shop-api" "$TMP/binary.star" || { fail "could not point the spec at $SHOP_DIR"; exit 1; }
 
 # --- the three seed tests ------------------------------------------------------

@@ -29,8 +29,8 @@ check() {
   if python3 - "$@" >"$TMP/py.out" 2>&1; then pass "$what"; else fail "$what"; cat "$TMP/py.out"; fi
 }
 
-# binary.star names the binaries of a build in build/; point the copy at this build's.
-sed "s#\"../../build/examples/shop/#\"$SHOP_DIR/#" "$SRC/examples/shop/binary.star" >"$TMP/binary.star"
+# faultbox.star names the binaries of a build in build/; point the copy at this build's.
+sed "s#\"../../build/examples/shop/#\"$SHOP_DIR/#" "$SRC/examples/shop/faultbox.star" >"$TMP/binary.star"
 grep -q "$SHOP_DIR/shop-api" "$TMP/binary.star" || { fail "could not point the spec at $SHOP_DIR"; exit 1; }
 
 # --- the three seed tests pass -----------------------------------------------------

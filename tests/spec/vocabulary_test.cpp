@@ -17,9 +17,9 @@
 namespace faultbox::star {
 namespace {
 
-// examples/shop/faultbox.star, found from this source file's path.
+// examples/shop/images.star, found from this source file's path.
 std::string shop_spec_path() {
-  return (std::filesystem::path(__FILE__).parent_path() / "../../examples/shop/faultbox.star").lexically_normal();
+  return (std::filesystem::path(__FILE__).parent_path() / "../../examples/shop/images.star").lexically_normal();
 }
 
 // The message of the error loading `source` raises (EvalError or
