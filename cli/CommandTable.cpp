@@ -22,7 +22,7 @@ constexpr CommandDoc kCommands[] = {
      "load(\"x.star\", ...) reads files relative to the loading file. An error prints\n"
      "file:line:col, the source line, a caret and a backtrace to stderr; exit 1.",
      true},
-    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--junit FILE] [--json FILE] [-v]", "run a spec's tests against the real services",
+    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--network host] [--junit FILE] [--json FILE] [-v]", "run a spec's tests against the real services",
      "Runs every test_* of SPEC (or those matching --test GLOB) against the real\n"
      "services, binary mode: each test gets a fresh run (its own network namespace,\n"
      "a cgroup per service, services started in depends_on order once each one's\n"
@@ -35,8 +35,10 @@ constexpr CommandDoc kCommands[] = {
      "are probed first: each missing one is one line, exit 3. Exit 0 all passed,\n"
      "1 a test failed (a failed healthcheck included), 2 spec error, 3 environment\n"
      "error (missing binary, kernel feature); SIGINT/SIGTERM tear the run down\n"
-     "and exit 128+signal. Not yet: serialized schedules and traces (issue 4),\n"
-     "parallel(), image= services.",
+     "and exit 128+signal. --network host runs the services in faultbox's own\n"
+     "network namespace: connect delays then freeze the syscall instead of holding\n"
+     "the SYN, and a declared port already taken on the host is exit 3. Not yet:\n"
+     "serialized schedules and traces (issue 4), parallel(), image= services.",
      true},
     {"explore", "faultbox explore SPEC", "systematically explore interleavings and fault placements",
      "Enumerates schedules and fault placements (optimal DPOR by default).", false},
@@ -55,7 +57,7 @@ constexpr FlagDoc kFlags[] = {
     {"test", "--seed S", "first seed (default 1; printed with every failing run)", true},
     {"test", "-v", "kernel features; per run: its directory, notifications answered, log tails", true},
     {"test", "--free", "run without serialization (faster; not replayable)", false},
-    {"test", "--network host", "no network namespace; delays freeze the syscall", false},
+    {"test", "--network host", "no network namespace; connect delays freeze the syscall", true},
     {"test", "--junit FILE", "write JUnit XML (a testcase per run; failure file:line; fault hits)", true},
     {"test", "--json FILE", "write per-run results (seed, verdict, duration, failure, fault hits)", true},
     {"explore", "--runs N", "budget of runs", false},

@@ -13,13 +13,14 @@ int run_starlark(const std::string& file);
 // faultbox check SPEC
 int run_check(const std::string& spec);
 
-// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--junit FILE] [--json FILE] [-v]
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--network host] [--junit FILE] [--json FILE] [-v]
 struct TestOptions {
   std::string spec;
   std::string test_glob;  // "" = every test
   int runs = 1;
   uint64_t seed = 1;
   bool verbose = false;
+  bool network_host = false;  // --network host: no per-run namespace
   std::string junit;  // --junit FILE; "" = none
   std::string json;   // --json FILE; "" = none
 };

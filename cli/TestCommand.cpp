@@ -90,9 +90,11 @@ bool write_reports(const TestOptions& options, const TestSuiteResult& suite) {
 // engine::Interrupted; everything a test can do wrong is a FAIL.
 Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint64_t seed,
                 const engine::SeccompProgram& program, const engine::CgroupLocation& cgroups,
-                const engine::InterruptSignal& interrupt, const std::string& spec_dir, bool verbose) {
+                const engine::InterruptSignal& interrupt, const std::string& spec_dir, bool verbose,
+                bool network_host) {
   Outcome out;
   engine::RunOptions opts;
+  opts.host_network = network_host;
   opts.spec_dir = spec_dir;
   opts.seed = seed;
   opts.interrupt = &interrupt;
@@ -197,6 +199,12 @@ int run_test(const TestOptions& options) {
     for (const auto& line : kernel.optional_lines()) std::cout << line << "\n";
   }
 
+  // Said once, before any result: with --network host a connect delay means
+  // something else (a frozen syscall, not a held SYN) and a busy host port
+  // can stop a run, so whoever reads the results must know.
+  if (options.network_host)
+    std::cout << "network: host (connect delays freeze the syscall; runs share the host's ports)\n";
+
   TestSuiteResult suite;
   suite.spec = options.spec;
   auto suite_started = std::chrono::steady_clock::now();
@@ -215,7 +223,8 @@ int run_test(const TestOptions& options) {
       for (int i = 0; i < options.runs; ++i) {
         uint64_t seed = options.seed + static_cast<uint64_t>(i);
         auto started = std::chrono::steady_clock::now();
-        Outcome o = run_one(*spec, host, *test, seed, program, cgroups, interrupt, spec_dir, options.verbose);
+        Outcome o = run_one(*spec, host, *test, seed, program, cgroups, interrupt, spec_dir, options.verbose,
+                            options.network_host);
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         std::string name = test->name;
         if (options.runs > 1) name += " [seed " + std::to_string(seed) + "]";

@@ -45,7 +45,7 @@ int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, c
   return kExitOk;
 }
 
-// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--junit FILE] [--json FILE] [-v]
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--network host] [--junit FILE] [--json FILE] [-v]
 int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, TestOptions& options) {
   CLI::App app{std::string(cmd.summary), "faultbox test"};
   app.set_help_flag();  // help is ours: faultbox help test
@@ -56,6 +56,10 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
   app.add_option("--runs", options.runs)->check(CLI::Range(1, 1000000));
   app.add_option("--seed", options.seed);
   app.add_flag("-v,--verbose", options.verbose);
+  // A value rather than a flag: "host" is the only mode faultbox has beside
+  // its default per-run namespace, and the spelling matches docker's.
+  std::string network;
+  app.add_option("--network", network)->check(CLI::IsMember({"host"}));
   app.add_option("--junit", options.junit);
   app.add_option("--json", options.json);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
@@ -72,6 +76,7 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
     std::cout << command_help(cmd);
     return -1;
   }
+  options.network_host = network == "host";
   return kExitOk;
 }
 

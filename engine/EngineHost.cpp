@@ -50,6 +50,7 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
   star::StepResponse out;
   // seccomp never sees faultbox's own connects: a connect deny on the
   // service must refuse them here, or the driver would reach a "down" service.
+  int64_t frozen_ms = 0;
   if (auto dst = SocketAddress::from_numeric("127.0.0.1", port)) {
     FaultOutcome o = r.rules().decide_unintercepted_connect(*dst);
     if (o.kind == FaultOutcome::Kind::Fail) {
@@ -57,9 +58,22 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
       out.error = lower_first(std::strerror(o.err)) + (o.label.empty() ? "" : " (fault: " + o.label + ")");
       return out;
     }
+    if (o.kind == FaultOutcome::Kind::ContinueAfter) {
+      // --network host: no SYN queue holds the driver's SYN, so its connect
+      // is frozen as a service's would be — the whole delay before the
+      // request starts, the loop still answering the services meanwhile.
+      // FaultRules already counted it as a hit delayed by freezing.
+      auto until = EventLoop::Clock::now() + std::chrono::nanoseconds(o.delay_ns);
+      r.wait([] { return false; }, until);
+      frozen_ms = o.delay_ns / 1000000;
+    }
   }
 
-  if (request.protocol == "tcp") return tcp_step(r, request, port);
+  if (request.protocol == "tcp") {
+    out = tcp_step(r, request, port);
+    out.duration_ms += frozen_ms;
+    return out;
+  }
 
   HttpRequest req;
   req.method = request.method;
@@ -91,7 +105,7 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
   out.status = response->status;
   out.body = std::move(response->body);
   for (auto& [k, v] : response->headers) out.headers.emplace_back(k, v);
-  out.duration_ms = response->duration_ms;
+  out.duration_ms = response->duration_ms + frozen_ms;
   out.error = response->error;
   return out;
 }
@@ -102,7 +116,7 @@ star::StepResponse EngineHost::tcp_step(Run& r, const star::StepRequest& request
   req.data = request.body;
   req.timeout = std::chrono::milliseconds(request.timeout_ms);
   std::optional<TcpExchangeResult> result;
-  TcpExchange exchange(r.loop(), &r.netns(), std::move(req), [&result](TcpExchangeResult res) { result = std::move(res); });
+  TcpExchange exchange(r.loop(), r.netns(), std::move(req), [&result](TcpExchangeResult res) { result = std::move(res); });
   // The exchange ends itself at its timeout; the margin only guards against
   // a loop that stopped dispatching. Interrupted propagates; the exchange's
   // destructor closes the socket.
@@ -129,15 +143,18 @@ star::Value EngineHost::with_faults(star::Thread& t, const star::FaultSpec& faul
   } catch (const std::invalid_argument& e) {
     throw star::HostError(e.what());
   }
-  // Connect delays are held SYNs while the body runs (DESIGN.md §3).
+  // Connect delays are held SYNs while the body runs (DESIGN.md §3). With
+  // --network host there is no queue and the rules list no wire delays
+  // (FaultRules freezes the connect syscall instead).
   std::vector<std::pair<RuleRef, SynDelayQueue::RuleId>> wire;
   auto finish = [&] {
-    for (const auto& [ref, id] : wire) r.rules().add_wire_hits(ref, r.syn_queue().remove(id));
+    for (const auto& [ref, id] : wire) r.rules().add_wire_hits(ref, r.syn_queue()->remove(id));
     r.reports().push_back(r.rules().remove(app));
   };
   try {
-    for (const FaultRules::WireDelayRule& w : r.rules().wire_delays(app))
-      wire.emplace_back(w.rule, r.syn_queue().add_delay(w.match, w.delay));
+    if (SynDelayQueue* queue = r.syn_queue())
+      for (const FaultRules::WireDelayRule& w : r.rules().wire_delays(app))
+        wire.emplace_back(w.rule, queue->add_delay(w.match, w.delay));
     star::Value v = body(t);
     finish();
     return v;

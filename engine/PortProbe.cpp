@@ -18,8 +18,8 @@ namespace faultbox::engine {
 
 namespace {
 
-bool bind_in_use(const NetworkNamespace& netns, int family, uint16_t port) {
-  UniqueFd s(netns.socket_in(family, SOCK_STREAM, 0));
+bool bind_in_use(const NetworkNamespace* netns, int family, uint16_t port) {
+  UniqueFd s(netns ? netns->socket_in(family, SOCK_STREAM, 0) : ::socket(family, SOCK_STREAM, 0));
   if (!s) return false;
   int one = 1;
   ::setsockopt(s.get(), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -45,7 +45,7 @@ bool bind_in_use(const NetworkNamespace& netns, int family, uint16_t port) {
 
 }  // namespace
 
-bool tcp_port_taken(const NetworkNamespace& netns, uint16_t port) {
+bool tcp_port_taken(const NetworkNamespace* netns, uint16_t port) {
   return bind_in_use(netns, AF_INET, port) || bind_in_use(netns, AF_INET6, port);
 }
 

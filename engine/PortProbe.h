@@ -2,7 +2,7 @@
 // (issue 3: "a port already taken → exit 3 with one line of cause").
 //
 // In a run's own namespace only another service of the same spec can hold a
-// port, so Run probes each service's declared ports before starting it: a
+// port (with --network host, any process of the host can), so Run probes each service's declared ports before starting it: a
 // clear "port 8080 is already taken (by service search)" instead of the
 // service's own bind error, a crash and a healthcheck timeout.
 //
@@ -23,9 +23,10 @@ namespace faultbox::engine {
 class NetworkNamespace;
 
 // True when a TCP bind to `port` fails with EADDRINUSE inside `netns` (IPv4
-// any-address, and IPv6 any-address v6-only). Other failures (no socket)
-// are not "taken": the service's own start then says what is wrong.
-bool tcp_port_taken(const NetworkNamespace& netns, uint16_t port);
+// any-address, and IPv6 any-address v6-only); null `netns` = faultbox's own
+// namespace (--network host). Other failures (no socket) are not "taken":
+// the service's own start then says what is wrong.
+bool tcp_port_taken(const NetworkNamespace* netns, uint16_t port);
 
 // The socket inodes listening on TCP `port` in the namespace `pid` lives in
 // (/proc/PID/net/tcp and tcp6 show that namespace's table).

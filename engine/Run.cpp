@@ -98,16 +98,17 @@ Run::Run(const star::Topology& topology, const SeccompProgram& program, const Cg
     : topology_(topology),
       options_(std::move(options)),
       dir_(make_run_dir()),
-      netns_(NetworkNamespace::create()),
-      syn_queue_(std::make_unique<SynDelayQueue>(loop_, netns_)),
+      netns_(options_.host_network ? std::nullopt : std::optional<NetworkNamespace>(NetworkNamespace::create())),
+      syn_queue_(netns_ ? std::make_unique<SynDelayQueue>(loop_, *netns_) : nullptr),
       cgroups_(cgroups),
       service_map_(ServiceMap::from_topology(topology)),
       rng_(options_.seed),
-      rules_(service_map_, rng_, FaultRules::Options{true}),
+      // Without a SYN queue a connect delay can only freeze the syscall.
+      rules_(service_map_, rng_, FaultRules::Options{!options_.host_network}),
       launcher_(program),
       cgroup_mount_(cgroups.mount) {
   ensure_curl_initialized();
-  http_ = std::make_unique<HttpClient>(loop_, &netns_);
+  http_ = std::make_unique<HttpClient>(loop_, netns());
   // Children and double-forked daemons are found by their cgroup, which
   // they cannot leave (the ancestry walk would lose a reparented daemon).
   service_map_.set_resolver([this](pid_t tgid) { return service_of_pid(tgid); });
@@ -181,7 +182,7 @@ void Run::start_service(const star::ServiceSpec& spec) {
     launch.cwd = (fs::path(dir_) / spec.name).string();
     fs::create_directories(launch.cwd);
   }
-  launch.netns_fd = netns_.fd();
+  launch.netns_fd = netns_ ? netns_->fd() : -1;  // -1: faultbox's own namespace
   launch.cgroup_procs_fd = group.procs_fd();
 
   std::string log_path = (fs::path(dir_) / "logs" / (spec.name + ".log")).string();
@@ -202,13 +203,20 @@ void Run::check_ports_free(const star::ServiceSpec& spec) const {
   for (const star::InterfaceSpec& iface : spec.interfaces) {
     if (iface.port <= 0 || iface.port > 65535) continue;
     const auto port = static_cast<uint16_t>(iface.port);
-    if (!tcp_port_taken(netns_, port)) continue;
+    if (!tcp_port_taken(netns(), port)) continue;
+    if (!netns_) {
+      // On the host anything may hold it; name a service of this spec only
+      // when /proc shows it is one.
+      std::optional<std::string> holder = service_holding(port);
+      throw EnvironmentError("service " + spec.name + ": port " + std::to_string(port) + " is already taken " +
+                             (holder ? "(by service " + *holder + ")" : "on the host") + " (--network host)");
+    }
     throw EnvironmentError("service " + spec.name + ": port " + std::to_string(port) + " is already taken" +
                            port_holder(port));
   }
 }
 
-std::string Run::port_holder(uint16_t port) const {
+std::optional<std::string> Run::service_holding(uint16_t port) const {
   // Any service process sees the namespace's socket table.
   std::vector<ino_t> inodes;
   for (const auto& s : services_) {
@@ -218,7 +226,12 @@ std::string Run::port_holder(uint16_t port) const {
   if (!inodes.empty())
     for (size_t i = 0; i < groups_.size() && i < group_paths_.size(); ++i)
       for (pid_t pid : groups_[i]->pids())
-        if (holds_any_socket(pid, inodes)) return " (by service " + group_paths_[i].first + ")";
+        if (holds_any_socket(pid, inodes)) return group_paths_[i].first;
+  return std::nullopt;
+}
+
+std::string Run::port_holder(uint16_t port) const {
+  if (std::optional<std::string> holder = service_holding(port)) return " (by service " + *holder + ")";
   // The /proc scan can miss (a holder gone meanwhile, no permission): a
   // service declaring the same port is then the likely holder.
   for (const auto& s : services_)

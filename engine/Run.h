@@ -1,5 +1,6 @@
 // One test run (issue 3, item 2): a fresh network namespace with its SYN
-// delay queue, a cgroup per service under the run's group, the fault rules
+// delay queue (or, with --network host, faultbox's own namespace and no
+// queue: connect delays then freeze the syscall), a cgroup per service under the run's group, the fault rules
 // and their seeded generator, the HTTP client, and the services started in
 // depends_on order — each one's healthcheck passes before its dependents
 // start. Every test gets its own Run, so no state (ports, TIME_WAIT sockets,
@@ -64,6 +65,11 @@ struct RunOptions {
   std::string spec_dir;  // binary= and cwd= resolve against it
   uint64_t seed = 1;     // drives probability=
   const InterruptSignal* interrupt = nullptr;  // watched while waiting; may be null
+  // --network host: services, steps and healthchecks use faultbox's own
+  // network namespace. No SYN queue (it would need a netfilter rule in the
+  // host's firewall, which faultbox never touches), so connect delays freeze
+  // the syscall instead; ports may collide with the host's processes.
+  bool host_network = false;
 };
 
 class Run {
@@ -86,8 +92,11 @@ class Run {
   EventLoop& loop() { return loop_; }
   HttpClient& http() { return *http_; }
   FaultRules& rules() { return rules_; }
-  const NetworkNamespace& netns() const { return netns_; }
-  SynDelayQueue& syn_queue() { return *syn_queue_; }
+  // The run's namespace; null with host_network (faultbox's own namespace,
+  // which HttpClient, TcpExchange and PortProbe take as null too).
+  const NetworkNamespace* netns() const { return netns_ ? &*netns_ : nullptr; }
+  // Null with host_network: connect delays are not held SYNs then.
+  SynDelayQueue* syn_queue() { return syn_queue_.get(); }
   const std::string& dir() const { return dir_; }
   // Finished fault applications, in the order they ended.
   std::vector<FaultRules::ApplicationReport>& reports() { return reports_; }
@@ -99,6 +108,8 @@ class Run {
   // `spec`'s declared ports is already bound in the namespace.
   void check_ports_free(const star::ServiceSpec& spec) const;
   std::string port_holder(uint16_t port) const;  // " (by service search)"
+  // The service whose processes hold a listener on `port`, from /proc.
+  std::optional<std::string> service_holding(uint16_t port) const;
   void await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance);
   std::optional<std::string> service_of_pid(pid_t tgid) const;
   void teardown() noexcept;
@@ -109,7 +120,7 @@ class Run {
   // Destruction order matters (reverse of declaration): services and the
   // HTTP client go before the loop they watch on, the queue before the loop.
   EventLoop loop_;
-  NetworkNamespace netns_;
+  std::optional<NetworkNamespace> netns_;  // empty with host_network
   std::unique_ptr<SynDelayQueue> syn_queue_;
   RunCgroups cgroups_;
   ServiceMap service_map_;
