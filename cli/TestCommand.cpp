@@ -121,6 +121,7 @@ Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint
     cause.message = e.msg();
     cause.location = eval_error_location(e);
     if (dynamic_cast<const AssertionFailure*>(&e)) cause.kind = "assertion";
+    if (dynamic_cast<const SpecError*>(&e)) cause.kind = "spec";
   } catch (const engine::Interrupted&) {
     throw;
   } catch (const EnvironmentError&) {
@@ -214,7 +215,7 @@ int run_test(const TestOptions& options) {
                             .count();
     return write_reports(options, suite);
   };
-  int passed = 0, failed = 0;
+  int passed = 0, failed = 0, spec_errors = 0;
   try {
     engine::InterruptSignal interrupt;
     engine::SeccompProgram program = engine::SeccompProgram::build_standard();
@@ -231,6 +232,7 @@ int run_test(const TestOptions& options) {
         std::cout << "--- " << (o.passed ? "PASS" : "FAIL") << ": " << name << " (" << ms.count() << "ms)\n"
                   << o.details << std::flush;
         (o.passed ? passed : failed)++;
+        if (o.failure && o.failure->kind == "spec") ++spec_errors;
         TestRunResult result;
         result.test = test->name;
         result.run_index = i;
@@ -257,6 +259,9 @@ int run_test(const TestOptions& options) {
   }
   std::cout << passed << " passed, " << failed << " failed\n";
   if (!finish_suite()) return kExitEnvironment;
+  // A test body that misuses the vocabulary (an unknown errno, a rule on an
+  // invisible syscall) is a spec error, found late: exit 2, not 1.
+  if (spec_errors) return kExitUsage;
   return failed ? kExitTestFailed : kExitOk;
 }
 

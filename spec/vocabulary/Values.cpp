@@ -1,4 +1,5 @@
 #include "spec/vocabulary/Values.h"
+#include "spec/vocabulary/Vocabulary.h"
 
 #include <algorithm>
 #include <cctype>
@@ -35,13 +36,13 @@ int64_t timeout_ms(const std::string& fn, const Value& v, int64_t dflt) {
   if (v.is_string()) {
     std::string why;
     auto ns = parse_duration(v.as<StringObj>()->str(), &why);
-    if (!ns) throw EvalError(fn + ": timeout: " + why);
-    if (*ns <= 0) throw EvalError(fn + ": timeout must be positive, got " + quoted(v.as<StringObj>()->str()));
+    if (!ns) throw SpecError(fn + ": timeout: " + why);
+    if (*ns <= 0) throw SpecError(fn + ": timeout must be positive, got " + quoted(v.as<StringObj>()->str()));
     return *ns / 1000000;
   }
   if (v.is_small_int() && v.as_small_int() > 0) return v.as_small_int() * 1000;
   if (v.is_float() && v.as_float() > 0) return static_cast<int64_t>(v.as_float() * 1000);
-  throw EvalError(fn + ": timeout: got " + std::string(type_name(v)) +
+  throw SpecError(fn + ": timeout: got " + std::string(type_name(v)) +
                   ", want a duration such as \"5s\" or a positive number of seconds");
 }
 
@@ -53,18 +54,18 @@ std::string body_text(Thread& t, const std::string& fn, const Value& v) {
   try {
     return json_encode(t, v);
   } catch (const EvalError& e) {
-    throw EvalError(fn + ": body: " + e.msg());
+    throw SpecError(fn + ": body: " + e.msg());
   }
 }
 
 std::vector<std::pair<std::string, std::string>> header_list(const std::string& fn, const Value& v) {
   std::vector<std::pair<std::string, std::string>> out;
   if (v.is_none() || v.is_absent()) return out;
-  if (!v.is(ObjKind::Dict)) throw EvalError(fn + ": headers: got " + std::string(type_name(v)) + ", want dict");
+  if (!v.is(ObjKind::Dict)) throw SpecError(fn + ": headers: got " + std::string(type_name(v)) + ", want dict");
   for (const auto& e : v.as<DictObj>()->table().entries()) {
     if (!e.live) continue;
     if (!e.key.is_string() || !e.value.is_string())
-      throw EvalError(fn + ": headers: want string keys and values, got " + std::string(type_name(e.key)) + ": " +
+      throw SpecError(fn + ": headers: want string keys and values, got " + std::string(type_name(e.key)) + ": " +
                       std::string(type_name(e.value)));
     out.emplace_back(e.key.as<StringObj>()->str(), e.value.as<StringObj>()->str());
   }
@@ -75,7 +76,7 @@ std::vector<std::pair<std::string, std::string>> header_list(const std::string& 
 SpecContext& running_context(Thread& t, const std::string& fn) {
   SpecContext& ctx = spec_context(t, fn);
   if (ctx.phase != SpecContext::Phase::Run)
-    throw EvalError(fn + ": steps run inside tests (test_* functions), not while the spec loads");
+    throw SpecError(fn + ": steps run inside tests (test_* functions), not while the spec loads");
   return ctx;
 }
 
@@ -96,10 +97,10 @@ const InterfaceSpec& http_interface(const ServiceSpec& svc, const std::string& f
     if (i.protocol == "http") http.push_back(&i);
   if (http.size() == 1) return *http[0];
   if (http.empty())
-    throw EvalError(fn + ": service " + svc.name + " has no http interface (declare one with interface(NAME, \"http\", PORT))");
+    throw SpecError(fn + ": service " + svc.name + " has no http interface (declare one with interface(NAME, \"http\", PORT))");
   std::string names;
   for (auto* i : http) names += (names.empty() ? "" : ", ") + i->name;
-  throw EvalError(fn + ": service " + svc.name + " has several http interfaces (" + names + "): say which, as " +
+  throw SpecError(fn + ": service " + svc.name + " has several http interfaces (" + names + "): say which, as " +
                   svc.name + "." + http[0]->name + "." + fn.substr(fn.rfind('.') + 1) + "(...)");
 }
 
@@ -108,7 +109,7 @@ Value http_step(Thread& t, const BuiltinObj& self, const Args& args, const Servi
   std::string path = "/";
   Value body, headers, timeout;
   unpack_args(fn, args, {{"path?", &path}, {"body?", &body}, {"headers?", &headers}, {"timeout?", &timeout}});
-  if (path.empty() || path[0] != '/') throw EvalError(fn + ": path must start with '/', got " + quoted(path));
+  if (path.empty() || path[0] != '/') throw SpecError(fn + ": path must start with '/', got " + quoted(path));
   StepRequest req;
   req.method = self.name();
   std::transform(req.method.begin(), req.method.end(), req.method.begin(),
@@ -142,7 +143,7 @@ Value interface_send(Thread& t, const BuiltinObj& self, const Args& args) {
   Value data, timeout;
   unpack_args(fn, args, {{"data", &data}, {"timeout?", &timeout}});
   if (!data.is_string() && !data.is(ObjKind::Bytes))
-    throw EvalError(fn + ": data: got " + std::string(type_name(data)) + ", want string or bytes");
+    throw SpecError(fn + ": data: got " + std::string(type_name(data)) + ", want string or bytes");
   StepRequest req;
   req.method = "SEND";
   req.body = body_text(t, fn, data);

@@ -49,7 +49,7 @@ std::string quoted(const std::string& s) { return repr(make_string(s)); }
 std::string type_of(const Value& v) { return std::string(type_name(v)); }
 
 const std::string& as_string(const std::string& what, const Value& v) {
-  if (!v.is_string()) throw EvalError(what + ": got " + type_of(v) + ", want string");
+  if (!v.is_string()) throw SpecError(what + ": got " + type_of(v) + ", want string");
   return v.as<StringObj>()->str();
 }
 
@@ -61,9 +61,9 @@ class UnsupportedObj final : public Object {
   void repr(std::string& out, ReprPath&) const override { out += "<built-in function " + name_ + " (not supported)>"; }
   bool callable() const override { return true; }
   std::string name() const override { return name_; }
-  Value call(Thread&, const Args&) override { throw EvalError("not supported: " + name_); }
+  Value call(Thread&, const Args&) override { throw SpecError("not supported: " + name_); }
   Value attr(Thread&, std::string_view attr) override {
-    throw EvalError("not supported: " + name_ + " (." + std::string(attr) + ")");
+    throw SpecError("not supported: " + name_ + " (." + std::string(attr) + ")");
   }
 
  private:
@@ -76,27 +76,27 @@ std::vector<std::string> string_list(const std::string& what, const Value& v) {
   std::vector<std::string> out;
   if (v.is_none()) return out;
   if (!v.is(ObjKind::List) && !v.is(ObjKind::Tuple))
-    throw EvalError(what + ": got " + type_of(v) + ", want list of strings");
+    throw SpecError(what + ": got " + type_of(v) + ", want list of strings");
   const auto& elems = v.is(ObjKind::List) ? v.as<ListObj>()->elems() : v.as<TupleObj>()->elems();
   for (size_t i = 0; i < elems.size(); ++i) {
     if (!elems[i].is_string())
-      throw EvalError(what + "[" + std::to_string(i) + "]: got " + type_of(elems[i]) + ", want string");
+      throw SpecError(what + "[" + std::to_string(i) + "]: got " + type_of(elems[i]) + ", want string");
     out.push_back(elems[i].as<StringObj>()->str());
   }
   return out;
 }
 
 void check_name(const std::string& fn, const std::string& what, const std::string& name) {
-  if (name.empty()) throw EvalError(fn + ": " + what + " must not be empty");
+  if (name.empty()) throw SpecError(fn + ": " + what + " must not be empty");
   for (unsigned char c : name)
     if (c <= ' ' || c == '/' || c == '.' || c == ':')
-      throw EvalError(fn + ": " + what + " " + quoted(name) + " may not contain spaces, '/', '.' or ':'");
+      throw SpecError(fn + ": " + what + " " + quoted(name) + " may not contain spaces, '/', '.' or ':'");
 }
 
 Value service_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   SpecContext& ctx = spec_context(t, "service");
   if (ctx.phase != SpecContext::Phase::Load)
-    throw EvalError("service: services are declared at the top level of the spec, not inside a test");
+    throw SpecError("service: services are declared at the top level of the spec, not inside a test");
   ServiceSpec svc;
   svc.declared_at = call_site(t);
   Value name_arg;
@@ -111,7 +111,7 @@ Value service_builtin(Thread& t, const BuiltinObj&, const Args& args) {
     } else if (dynamic_cast<InterfaceObj*>(v.is_obj() ? v.obj() : nullptr)) {
       ifaces.push_back(v);
     } else {
-      throw EvalError("service: argument " + std::to_string(i + 1) + ": got " + type_of(v) +
+      throw SpecError("service: argument " + std::to_string(i + 1) + ": got " + type_of(v) +
                       (v.is_string() ? ", want interface() (only the second argument may be the binary)"
                                      : ", want interface()"));
     }
@@ -123,10 +123,10 @@ Value service_builtin(Thread& t, const BuiltinObj&, const Args& args) {
     std::string key(a.name);
     if (key == "name") {
       if (!name_arg.is_none() || !args.positional.empty())
-        throw EvalError("service: got multiple values for parameter \"name\"");
+        throw SpecError("service: got multiple values for parameter \"name\"");
       name_arg = a.value;
     } else if (key == "binary") {
-      if (binary_given) throw EvalError("service: got multiple values for parameter \"binary\"");
+      if (binary_given) throw SpecError("service: got multiple values for parameter \"binary\"");
       svc.binary = as_string("service: binary", a.value);
       binary_given = true;
     } else if (key == "image") {
@@ -144,32 +144,32 @@ Value service_builtin(Thread& t, const BuiltinObj&, const Args& args) {
     } else {
       std::vector<std::string> known(std::begin(kKeywords), std::end(kKeywords));
       auto near = close_matches(key, known, 1);
-      throw EvalError("service: unexpected keyword argument \"" + key + "\"" +
+      throw SpecError("service: unexpected keyword argument \"" + key + "\"" +
                       (near.empty() ? "" : " (did you mean " + near[0] + "?)"));
     }
   }
-  if (name_arg.is_none()) throw EvalError("service: missing the service name (service(\"api\", ...))");
+  if (name_arg.is_none()) throw SpecError("service: missing the service name (service(\"api\", ...))");
   svc.name = as_string("service: name", name_arg);
   check_name("service", "name", svc.name);
   if (svc.name == "test")
-    throw EvalError("service: the name \"test\" is reserved (it is the test driver's actor in traces)");
+    throw SpecError("service: the name \"test\" is reserved (it is the test driver's actor in traces)");
   for (const ServiceSpec& other : ctx.topology.services)
     if (other.name == svc.name)
-      throw EvalError("service: duplicate service name " + quoted(svc.name) + " (first declared at " +
+      throw SpecError("service: duplicate service name " + quoted(svc.name) + " (first declared at " +
                       other.declared_at.str() + ")");
   if (binary_given && !svc.image.empty())
-    throw EvalError("service " + svc.name + ": give either a binary or image=, not both");
+    throw SpecError("service " + svc.name + ": give either a binary or image=, not both");
   if (!binary_given && svc.image.empty())
-    throw EvalError("service " + svc.name + ": needs a binary (service(\"" + svc.name +
+    throw SpecError("service " + svc.name + ": needs a binary (service(\"" + svc.name +
                     "\", \"./path/to/binary\", ...)) or image=\"name:tag\"");
-  if (binary_given && svc.binary.empty()) throw EvalError("service " + svc.name + ": binary must not be empty");
+  if (binary_given && svc.binary.empty()) throw SpecError("service " + svc.name + ": binary must not be empty");
   svc.args = string_list("service " + svc.name + ": args", svc_args);
   if (!env.is_none()) {
-    if (!env.is(ObjKind::Dict)) throw EvalError("service " + svc.name + ": env: got " + type_of(env) + ", want dict");
+    if (!env.is(ObjKind::Dict)) throw SpecError("service " + svc.name + ": env: got " + type_of(env) + ", want dict");
     for (const auto& e : env.as<DictObj>()->table().entries()) {
       if (!e.live) continue;
       if (!e.key.is_string() || !e.value.is_string())
-        throw EvalError("service " + svc.name + ": env: want string keys and values, got " + type_of(e.key) + ": " +
+        throw SpecError("service " + svc.name + ": env: want string keys and values, got " + type_of(e.key) + ": " +
                         type_of(e.value));
       svc.env.emplace_back(e.key.as<StringObj>()->str(), e.value.as<StringObj>()->str());
     }
@@ -188,22 +188,22 @@ Value service_builtin(Thread& t, const BuiltinObj&, const Args& args) {
       else if (d.is_string())
         svc.depends_on.push_back(d.as<StringObj>()->str());
       else
-        throw EvalError("service " + svc.name + ": depends_on: got " + type_of(d) + ", want a service or its name");
+        throw SpecError("service " + svc.name + ": depends_on: got " + type_of(d) + ", want a service or its name");
     }
   }
   if (!healthcheck.is_none()) {
     auto* h = healthcheck.is_obj() ? dynamic_cast<HealthcheckObj*>(healthcheck.obj()) : nullptr;
     if (!h)
-      throw EvalError("service " + svc.name + ": healthcheck: got " + type_of(healthcheck) +
+      throw SpecError("service " + svc.name + ": healthcheck: got " + type_of(healthcheck) +
                       ", want http(\"host:port/path\") or tcp(\"host:port\")");
     svc.healthcheck = h->spec();
   }
   for (const Value& v : ifaces) {
     const InterfaceSpec& i = v.as<InterfaceObj>()->spec();
     if (svc.find_interface(i.name))
-      throw EvalError("service " + svc.name + ": two interfaces named " + quoted(i.name));
+      throw SpecError("service " + svc.name + ": two interfaces named " + quoted(i.name));
     if (i.name == "name" || is_http_step(i.name))
-      throw EvalError("service " + svc.name + ": an interface may not be named " + quoted(i.name) + " (" +
+      throw SpecError("service " + svc.name + ": an interface may not be named " + quoted(i.name) + " (" +
                       svc.name + "." + i.name + " is a method of the service)");
     svc.interfaces.push_back(i);
   }
@@ -216,9 +216,9 @@ Value interface_builtin(Thread&, const BuiltinObj&, const Args& args) {
   int64_t port = 0;
   unpack_args("interface", args, {{"name", &name}, {"protocol", &protocol}, {"port", &port}});
   check_name("interface", "name", name);
-  if (protocol.empty()) throw EvalError("interface " + name + ": protocol must not be empty");
+  if (protocol.empty()) throw SpecError("interface " + name + ": protocol must not be empty");
   if (port < 1 || port > 65535)
-    throw EvalError("interface " + name + ": port " + std::to_string(port) + " out of range (1-65535)");
+    throw SpecError("interface " + name + ": port " + std::to_string(port) + " out of range (1-65535)");
   return Value(new InterfaceObj(InterfaceSpec{name, protocol, static_cast<int>(port)}));
 }
 
@@ -229,13 +229,13 @@ int64_t parse_timeout(const std::string& fn, const Value& v, int64_t dflt_ms) {
   if (v.is_string()) {
     std::string why;
     auto ns = parse_duration(v.as<StringObj>()->str(), &why);
-    if (!ns) throw EvalError(fn + ": timeout: " + why);
-    if (*ns <= 0) throw EvalError(fn + ": timeout must be positive");
+    if (!ns) throw SpecError(fn + ": timeout: " + why);
+    if (*ns <= 0) throw SpecError(fn + ": timeout must be positive");
     return *ns / 1000000;
   }
   if (v.is_small_int() && v.as_small_int() > 0) return v.as_small_int() * 1000;
   if (v.is_float() && v.as_float() > 0) return static_cast<int64_t>(v.as_float() * 1000);
-  throw EvalError(fn + ": timeout: got " + type_of(v) + ", want a duration such as \"10s\"");
+  throw SpecError(fn + ": timeout: got " + type_of(v) + ", want a duration such as \"10s\"");
 }
 
 HealthcheckSpec parse_target(const std::string& fn, const std::string& target, HealthcheckSpec::Kind kind) {
@@ -248,14 +248,14 @@ HealthcheckSpec parse_target(const std::string& fn, const std::string& target, H
   std::string_view hostport = s.substr(0, slash);
   if (slash != std::string_view::npos) {
     if (kind == HealthcheckSpec::Kind::Tcp)
-      throw EvalError(fn + ": want \"host:port\", got " + quoted(target) + " (a path needs http(...))");
+      throw SpecError(fn + ": want \"host:port\", got " + quoted(target) + " (a path needs http(...))");
     h.path = std::string(s.substr(slash));
   } else {
     h.path = "/";
   }
   size_t colon = hostport.rfind(':');
   if (colon == std::string_view::npos)
-    throw EvalError(fn + ": missing port in " + quoted(target) + " (want \"host:port" +
+    throw SpecError(fn + ": missing port in " + quoted(target) + " (want \"host:port" +
                     (kind == HealthcheckSpec::Kind::Http ? "/path" : "") + "\")");
   h.host = std::string(hostport.substr(0, colon));
   if (h.host.empty()) h.host = "localhost";
@@ -266,7 +266,7 @@ HealthcheckSpec parse_target(const std::string& fn, const std::string& target, H
     if (c < '0' || c > '9') ok = false;
     else p = p * 10 + (c - '0');
   }
-  if (!ok || p < 1 || p > 65535) throw EvalError(fn + ": invalid port in " + quoted(target));
+  if (!ok || p < 1 || p > 65535) throw SpecError(fn + ": invalid port in " + quoted(target));
   h.port = p;
   return h;
 }
@@ -298,7 +298,7 @@ struct RuleOptionArgs {
 
 int64_t positive_int(const std::string& fn, const char* name, const Value& v) {
   if (!v.is_small_int() || v.as_small_int() < 1)
-    throw EvalError(fn + ": " + name + ": want a positive int, got " + repr(v));
+    throw SpecError(fn + ": " + name + ": want a positive int, got " + repr(v));
   return v.as_small_int();
 }
 
@@ -310,9 +310,9 @@ void rule_options(const std::string& fn, FaultRule& r, const RuleOptionArgs& a) 
   // nth= already names exactly one call; a second trigger beside it would
   // either be redundant or silently contradict it.
   if (r.nth > 0 && r.after > 0)
-    throw EvalError(fn + ": nth= and after= cannot be combined (nth=N faults only the Nth matching call)");
+    throw SpecError(fn + ": nth= and after= cannot be combined (nth=N faults only the Nth matching call)");
   if (r.nth > 0 && r.times >= 0)
-    throw EvalError(fn + ": nth= and times= cannot be combined (nth=N faults exactly one call)");
+    throw SpecError(fn + ": nth= and times= cannot be combined (nth=N faults exactly one call)");
   if (!a.probability.is_none()) {
     double p = 0;
     if (a.probability.is_small_int())
@@ -320,18 +320,18 @@ void rule_options(const std::string& fn, FaultRule& r, const RuleOptionArgs& a) 
     else if (a.probability.is_float())
       p = a.probability.as_float();
     else
-      throw EvalError(fn + ": probability: got " + type_of(a.probability) + ", want float");
-    if (!(p > 0 && p <= 1)) throw EvalError(fn + ": probability must be in (0, 1], got " + repr(a.probability));
+      throw SpecError(fn + ": probability: got " + type_of(a.probability) + ", want float");
+    if (!(p > 0 && p <= 1)) throw SpecError(fn + ": probability must be in (0, 1], got " + repr(a.probability));
     r.probability = p;
   }
   if (!a.on.is_none()) {
     r.on = as_string(fn + ": on", a.on);
     if (r.on != "file" && r.on != "socket" && r.on != "any")
-      throw EvalError(fn + ": on: want \"file\", \"socket\" or \"any\", got " + quoted(r.on));
+      throw SpecError(fn + ": on: want \"file\", \"socket\" or \"any\", got " + quoted(r.on));
   }
   if (!a.path.is_none()) {
     r.path = as_string(fn + ": path", a.path);
-    if (r.path.empty()) throw EvalError(fn + ": path must not be empty");
+    if (r.path.empty()) throw SpecError(fn + ": path must not be empty");
   }
 }
 
@@ -346,7 +346,7 @@ Value deny_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   auto value = errno_value(name);
   if (!value) {
     auto near = close_errno_names(name);
-    throw EvalError("deny: unknown errno " + quoted(name) +
+    throw SpecError("deny: unknown errno " + quoted(name) +
                     (near.empty() ? " (errno names look like \"ECONNREFUSED\", \"ENOSPC\")"
                                   : " (close matches: " + or_list(near) + ")"));
   }
@@ -366,11 +366,11 @@ Value delay_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   FaultRule r;
   r.kind = FaultRule::Kind::Delay;
   if (!duration.is_string())
-    throw EvalError("delay: duration: got " + type_of(duration) + ", want a string such as \"10s\" or \"250ms\"");
+    throw SpecError("delay: duration: got " + type_of(duration) + ", want a string such as \"10s\" or \"250ms\"");
   std::string why;
   auto ns = parse_duration(duration.as<StringObj>()->str(), &why);
-  if (!ns) throw EvalError("delay: " + why);
-  if (*ns <= 0) throw EvalError("delay: duration must be positive, got " + repr(duration));
+  if (!ns) throw SpecError("delay: " + why);
+  if (*ns <= 0) throw SpecError("delay: duration must be positive, got " + repr(duration));
   r.delay_ns = *ns;
   rule_options("delay", r, o);
   r.at = call_site(t);
@@ -382,11 +382,11 @@ Value delay_builtin(Thread& t, const BuiltinObj&, const Args& args) {
 Value fault_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   SpecContext& ctx = spec_context(t, "fault");
   if (args.positional.size() != 1)
-    throw EvalError("fault: want one positional argument, the target service (fault(svc, write=deny(...), run=fn)), got " +
+    throw SpecError("fault: want one positional argument, the target service (fault(svc, write=deny(...), run=fn)), got " +
                     std::to_string(args.positional.size()));
   const Value& target = args.positional[0];
   auto* svc = target.is_obj() ? dynamic_cast<ServiceObj*>(target.obj()) : nullptr;
-  if (!svc) throw EvalError("fault: target: got " + type_of(target) + ", want a service (the value service() returned)");
+  if (!svc) throw SpecError("fault: target: got " + type_of(target) + ", want a service (the value service() returned)");
   FaultSpec spec;
   spec.target = svc->spec().name;
   spec.at = call_site(t);
@@ -398,28 +398,28 @@ Value fault_builtin(Thread& t, const BuiltinObj&, const Args& args) {
     } else if (key == "direction") {
       spec.direction = as_string("fault: direction", a.value);
       if (spec.direction != "in" && spec.direction != "out" && spec.direction != "both")
-        throw EvalError("fault: direction: want \"in\", \"out\" or \"both\", got " + quoted(spec.direction));
+        throw SpecError("fault: direction: want \"in\", \"out\" or \"both\", got " + quoted(spec.direction));
     } else {
       if (std::string why = unenforceable_reason(key); !why.empty())
-        throw EvalError("fault: a rule on " + key + " can never fire: " + key + " " + why);
+        throw SpecError("fault: a rule on " + key + " can never fire: " + key + " " + why);
       if (expand_rule_key(key).empty()) {
         auto near = close_matches(key, rule_key_names());
-        throw EvalError("fault: unknown syscall or family " + quoted(key) +
+        throw SpecError("fault: unknown syscall or family " + quoted(key) +
                         (near.empty() ? "" : " (close matches: " + or_list(near) + ")"));
       }
       auto* rule = a.value.is_obj() ? dynamic_cast<FaultRuleObj*>(a.value.obj()) : nullptr;
       if (!rule)
-        throw EvalError("fault: " + key + ": got " + type_of(a.value) + ", want a rule (deny(...) or delay(...))");
+        throw SpecError("fault: " + key + ": got " + type_of(a.value) + ", want a rule (deny(...) or delay(...))");
       spec.rules.emplace_back(key, rule->rule());
     }
   }
   if (spec.rules.empty())
-    throw EvalError("fault: no rules (write e.g. fault(" + spec.target + ", connect=deny(\"ECONNREFUSED\"), run=fn))");
+    throw SpecError("fault: no rules (write e.g. fault(" + spec.target + ", connect=deny(\"ECONNREFUSED\"), run=fn))");
   if (run.is_none())
-    throw EvalError("fault: missing run= (the function to run while the fault is active)");
-  if (!run.is_obj() || !run.obj()->callable()) throw EvalError("fault: run: got " + type_of(run) + ", want a function");
+    throw SpecError("fault: missing run= (the function to run while the fault is active)");
+  if (!run.is_obj() || !run.obj()->callable()) throw SpecError("fault: run: got " + type_of(run) + ", want a function");
   if (ctx.phase != SpecContext::Phase::Run)
-    throw EvalError("fault: faults apply inside tests (test_* functions), not while the spec loads");
+    throw SpecError("fault: faults apply inside tests (test_* functions), not while the spec loads");
   return host_call("fault", [&] {
     return ctx.host->with_faults(t, spec, [&](Thread& th) { return call_value(th, run, Args{}); });
   });
@@ -427,14 +427,14 @@ Value fault_builtin(Thread& t, const BuiltinObj&, const Args& args) {
 
 Value parallel_builtin(Thread& t, const BuiltinObj&, const Args& args) {
   SpecContext& ctx = spec_context(t, "parallel");
-  if (!args.named.empty()) throw EvalError("parallel: unexpected keyword argument \"" + std::string(args.named[0].name) + "\"");
+  if (!args.named.empty()) throw SpecError("parallel: unexpected keyword argument \"" + std::string(args.named[0].name) + "\"");
   for (size_t i = 0; i < args.positional.size(); ++i) {
     const Value& f = args.positional[i];
     if (!f.is_obj() || !f.obj()->callable())
-      throw EvalError("parallel: argument " + std::to_string(i + 1) + ": got " + type_of(f) + ", want a function");
+      throw SpecError("parallel: argument " + std::to_string(i + 1) + ": got " + type_of(f) + ", want a function");
   }
   if (ctx.phase != SpecContext::Phase::Run)
-    throw EvalError("parallel: runs inside tests (test_* functions), not while the spec loads");
+    throw SpecError("parallel: runs inside tests (test_* functions), not while the spec loads");
   std::vector<Value> fns(args.positional.begin(), args.positional.end());
   std::vector<ParallelBranch> branches;
   for (size_t i = 0; i < fns.size(); ++i) {

@@ -30,6 +30,14 @@ class AssertionFailure : public EvalError {
   using EvalError::EvalError;
 };
 
+// A misuse of the vocabulary found while a test runs (an unknown errno, a
+// rule on a syscall seccomp cannot see, a bad argument): the spec is wrong,
+// so `faultbox test` exits 2, as for errors found while the spec loads.
+class SpecError : public EvalError {
+ public:
+  using EvalError::EvalError;
+};
+
 // The predeclared names every spec (and every file it loads) sees.
 StringDict vocabulary_predeclared();
 
