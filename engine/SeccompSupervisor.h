@@ -40,6 +40,8 @@ class SeccompSupervisor {
  public:
   explicit SeccompSupervisor(UniqueFd listener);
   int fd() const { return listener_.get(); }
+  // Whether the kernel accepted SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (6.6+).
+  bool sync_wake_up() const { return sync_wake_up_; }
 
   // Receives one notification (blocking unless the fd is known readable),
   // asks `decide`, answers. Returns false when the listener has no more
@@ -61,6 +63,7 @@ class SeccompSupervisor {
   std::unordered_map<pid_t, pid_t> tgid_cache_;
   // nr → kernel name for the native arch; resolved once per number.
   std::vector<std::string> names_;
+  bool sync_wake_up_ = false;
   std::vector<uint8_t> notif_buf_;
   std::vector<uint8_t> resp_buf_;
 };

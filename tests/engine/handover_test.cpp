@@ -95,6 +95,8 @@ TEST(ProcessLauncher, DiskFullHitsFileWritesOnly) {
   spec.argv = {spec.path, dir.path + "/out.txt"};
   LaunchedProcess p = launcher.launch(spec);
   SeccompSupervisor sup(std::move(p.listener));
+  // This machine's kernel (6.18) has SYNC_WAKE_UP; the supervisor turns it on.
+  EXPECT_TRUE(sup.sync_wake_up());
 
   int fired = 0, seen_writes = 0;
   auto decide = [&](const SyscallEvent& ev) {
