@@ -93,9 +93,12 @@ double run_filtered(const char* mode, const std::function<bool(LaunchedProcess&,
   return parse_ns(out);
 }
 
-// (c): libseccomp's own notify calls, CONTINUE for everything.
+// (c): libseccomp's own notify calls, CONTINUE for everything. The listener
+// gets the same SYNC_WAKE_UP flag the supervisor sets (same flags in c and d).
 double run_bare_notify(const char* mode) {
-  return run_filtered(mode, [](LaunchedProcess&, int listener) {
+  return run_filtered(
+      mode,
+      [](LaunchedProcess&, int listener) {
     seccomp_notif* req = nullptr;
     seccomp_notif_resp* resp = nullptr;
     if (seccomp_notify_alloc(&req, &resp) != 0) return false;
@@ -109,7 +112,12 @@ double run_bare_notify(const char* mode) {
     }
     seccomp_notify_free(req, resp);
     return ok;
-  });
+      },
+      [](LaunchedProcess& p) {
+        // Constructing a supervisor on a duplicate sets the flag on the
+        // shared open file, exactly as in (d); it is then dropped unused.
+        SeccompSupervisor flags_only(UniqueFd(::dup(p.listener.get())));
+      });
 }
 
 // (d): SeccompSupervisor + FaultRules with an active disk-full rule.
