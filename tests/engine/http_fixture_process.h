@@ -20,37 +20,9 @@
 #include "engine/NetworkNamespace.h"
 #include "engine/ProcessLauncher.h"
 #include "engine/SeccompSupervisor.h"
+#include "tests/engine/allow_all_supervisor.h"
 
 namespace faultbox::engine::testing {
-
-// Answers every notification of one listener on a background thread — the
-// tests here are about HTTP, not faults.
-class AllowAllSupervisor {
- public:
-  explicit AllowAllSupervisor(UniqueFd listener) : sup_(std::move(listener)) {
-    thread_ = std::thread([this] {
-      auto allow = [](const SyscallEvent&) { return Decision::allow(); };
-      while (!stop_) {
-        pollfd p{sup_.fd(), POLLIN, 0};
-        int n = ::poll(&p, 1, 20);
-        if (n > 0 && (p.revents & POLLIN)) {
-          if (!sup_.handle_one(allow)) break;
-        } else if (n > 0 && (p.revents & (POLLHUP | POLLERR))) {
-          break;
-        }
-      }
-    });
-  }
-  ~AllowAllSupervisor() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  SeccompSupervisor sup_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
 
 class HttpFixtureProcess {
  public:

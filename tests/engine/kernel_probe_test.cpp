@@ -20,7 +20,7 @@ TEST(KernelProbe, ParsesReleases) {
 }
 
 TEST(KernelProbe, EverythingRequiredIsPresentHere) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root (cgroups, network namespaces)";
+  if (::geteuid() != 0) GTEST_FAIL() << "needs root (cgroups, network namespaces)";
   KernelProbeResult r = probe_kernel();
   EXPECT_FALSE(r.release.empty());
   for (const auto& f : r.features) {
@@ -40,7 +40,7 @@ TEST(KernelProbe, EverythingRequiredIsPresentHere) {
 }
 
 TEST(KernelProbe, NamesAMissingCgroupKillAndCleansUp) {
-  if (::geteuid() != 0) GTEST_SKIP() << "needs root (cgroups)";
+  if (::geteuid() != 0) GTEST_FAIL() << "needs root (cgroups)";
   auto tmp_parent = std::filesystem::temp_directory_path() / ("kernel-probe-" + std::to_string(::getpid()));
   std::filesystem::create_directories(tmp_parent);
   // Not a cgroup: the directory is created and removed, and there is no

@@ -755,7 +755,7 @@ void check_chunks(const std::string& path, bool parse_errors_only) {
 
 TEST(StarlarkTestdata, SyntaxErrorsFile) {
   const std::string path = std::string(kStarlarkRoot) + "/syntax/testdata/errors.star";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+  if (!std::filesystem::exists(path)) GTEST_FAIL() << "no " << path;
   auto chunks = read_chunks(path);
   EXPECT_GT(chunks.size(), 50u);
   check_chunks(path, false);
@@ -764,7 +764,7 @@ TEST(StarlarkTestdata, SyntaxErrorsFile) {
 TEST(StarlarkTestdata, NewerSyntaxErrorsFile) {
   // A copy of the newest errors.star, when one was fetched for testing.
   const std::string path = "/tmp/starlark-new/syntax/testdata/errors.star";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "no " << path;
+  if (!std::filesystem::exists(path)) GTEST_FAIL() << "no " << path;
   check_chunks(path, false);
 }
 
@@ -780,7 +780,7 @@ TEST(StarlarkTestdata, ScanFileParses) {
 TEST(StarlarkTestdata, NoUnexpectedParseErrorsAnywhere) {
   // Every chunk of every test file of the suite parses, except where a parse
   // error is expected.
-  if (!std::filesystem::exists(kStarlarkRoot)) GTEST_SKIP();
+  if (!std::filesystem::exists(kStarlarkRoot)) GTEST_FAIL();
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kStarlarkRoot)) {
     if (entry.path().extension() != ".star") continue;
