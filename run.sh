@@ -10,13 +10,14 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MODE="${1:-demo}"
 JOBS="${JOBS:-$(nproc)}"
 FUZZ_SECONDS="${FUZZ_SECONDS:-60}"
+TRACE_FUZZ_SECONDS="${TRACE_FUZZ_SECONDS:-$(( FUZZ_SECONDS >= 3 ? FUZZ_SECONDS / 3 : 1 ))}"
 
 PACKAGES=(
   cmake ninja-build g++ clang libclang-rt-14-dev pkg-config
   libseccomp-dev libcurl4-openssl-dev nlohmann-json3-dev libboost-context-dev libz3-dev
   libnetfilter-queue-dev libgmp-dev libre2-dev libcli11-dev libfmt-dev libgtest-dev
   libbenchmark-dev python3 golang-starlark-dev iptables
-  libcpp-httplib-dev libhiredis-dev redis-server curl
+  libcpp-httplib-dev libhiredis-dev redis-server curl libssl-dev
 )
 
 log() { printf '==> %s\n' "$*"; }
@@ -67,16 +68,27 @@ case "$MODE" in
     log "libFuzzer build + bounded fuzz run (${FUZZ_SECONDS}s)"
     cmake -S "$ROOT" -B "$ROOT/build-fuzz" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFAULTBOX_FUZZ=ON \
       -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ >/dev/null
-    cmake --build "$ROOT/build-fuzz" -j "$JOBS" --target starlark_fuzzer
+    cmake --build "$ROOT/build-fuzz" -j "$JOBS" --target starlark_fuzzer trace_reader_fuzzer
     corpus="$(mktemp -d)"
-    trap 'rm -rf "$corpus"' EXIT
+    trace_corpus="$(mktemp -d)"
+    trap 'rm -rf "$corpus" "$trace_corpus"' EXIT
     cp "$ROOT"/tests/fuzz/corpus/* "$corpus"/
+    cp "$ROOT"/tests/fuzz/trace_corpus/* "$trace_corpus"/
     if "$ROOT/build-fuzz/starlark_fuzzer" -max_total_time="$FUZZ_SECONDS" -rss_limit_mb=2048 \
          -timeout=10 "$corpus" >"$ROOT/build-fuzz/fuzz.log" 2>&1; then
       log "fuzz: no crash, leak or hang in ${FUZZ_SECONDS}s ($(tail -1 "$ROOT/build-fuzz/fuzz.log"))"
     else
       tail -40 "$ROOT/build-fuzz/fuzz.log"
       log "fuzz: FAILED (log: build-fuzz/fuzz.log)"
+      failed=1
+    fi
+    log "trace reader fuzz run (${TRACE_FUZZ_SECONDS}s)"
+    if (cd "$ROOT/build-fuzz" && ./trace_reader_fuzzer -max_total_time="$TRACE_FUZZ_SECONDS" -rss_limit_mb=2048 \
+         -timeout=10 "$trace_corpus" >trace_fuzz.log 2>&1); then
+      log "trace fuzz: no crash, leak or hang in ${TRACE_FUZZ_SECONDS}s ($(tail -1 "$ROOT/build-fuzz/trace_fuzz.log"))"
+    else
+      tail -40 "$ROOT/build-fuzz/trace_fuzz.log"
+      log "trace fuzz: FAILED (log and crash input: build-fuzz/trace_fuzz.log, build-fuzz/crash-*)"
       failed=1
     fi
     if ((failed)); then log "test suite: FAILED"; exit 1; fi

@@ -22,7 +22,7 @@ constexpr CommandDoc kCommands[] = {
      "load(\"x.star\", ...) reads files relative to the loading file. An error prints\n"
      "file:line:col, the source line, a caret and a backtrace to stderr; exit 1.",
      true},
-    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--network host] [--junit FILE] [--json FILE] [-v]", "run a spec's tests against the real services",
+    {"test", "faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--free] [--trace-dir DIR] [--network host] [--junit FILE] [--json FILE] [-v]", "run a spec's tests against the real services",
      "Runs every test_* of SPEC (or those matching --test GLOB) against the real\n"
      "services, binary mode: each test gets a fresh run (its own network namespace,\n"
      "a cgroup per service, services started in depends_on order once each one's\n"
@@ -37,13 +37,30 @@ constexpr CommandDoc kCommands[] = {
      "error (missing binary, kernel feature); SIGINT/SIGTERM tear the run down\n"
      "and exit 128+signal. --network host runs the services in faultbox's own\n"
      "network namespace: connect delays then freeze the syscall instead of holding\n"
-     "the SYN, and a declared port already taken on the host is exit 3. Not yet:\n"
-     "serialized schedules and traces (issue 4), parallel(), image= services.",
+     "the SYN, and a declared port already taken on the host is exit 3.\n"
+     "Runs are serialized by default (DESIGN.md §4): from the start of the test body\n"
+     "every syscall that moves data between services or touches files waits in its\n"
+     "notification, and a seeded random strategy picks which enabled event goes\n"
+     "next, once the services are quiescent; the seed is printed. Every failing\n"
+     "run's ShiViz trace is written into faultbox-traces/ (or --trace-dir DIR, which\n"
+     "keeps every run's) and its path printed; `faultbox replay TRACE` runs it again\n"
+     "exactly. --free runs without serialization (faster; not replayable).\n"
+     "parallel(f, g, ...) runs its branches as fibers; which goes next is a decision.\n"
+     "Not yet: image= services.",
      true},
     {"explore", "faultbox explore SPEC", "systematically explore interleavings and fault placements",
      "Enumerates schedules and fault placements (optimal DPOR by default).", false},
-    {"replay", "faultbox replay TRACE", "replay a recorded trace exactly",
-     "Enforces the decisions of TRACE in order and stops at the first divergence.", false},
+    {"replay", "faultbox replay TRACE [--rr SERVICE] [-v]", "replay a recorded trace exactly",
+     "Runs the trace's test again (the spec named in TRACE, found in the current\n"
+     "directory or beside the trace, with the same binaries: a changed sha256 is a\n"
+     "warning) and enforces the recorded decisions in order: each expected event must\n"
+     "be enabled when its turn comes, and must end as recorded. Prints 'replayed N/N\n"
+     "decisions' and the verdict, which must match the recorded one. At the first\n"
+     "mismatch it stops and prints the expected event and the enabled ones: exit 4,\n"
+     "never a silently different run. Exit 0 when the replayed run passed as\n"
+     "recorded, 1 when it failed as recorded, 2 for a malformed trace or a --free\n"
+     "trace, 3 environment error, 4 divergence.",
+     true},
     {"report", "faultbox report RESULTS...", "offline HTML report of results",
      "Merges result files into an HTML report of failure-mode coverage per service.", false},
     {"help", "faultbox help [COMMAND]", "describe faultbox or one command", "", true},
@@ -53,10 +70,11 @@ constexpr FlagDoc kFlags[] = {
     {"", "--help, -h", "describe faultbox (also: faultbox help [COMMAND])", true},
     {"", "--version", "print the version", true},
     {"test", "--test GLOB", "only the tests whose name matches GLOB (fnmatch)", true},
-    {"test", "--runs N", "runs per test, seeds S..S+N-1 (they drive probability=)", true},
+    {"test", "--runs N", "runs per test, seeds S..S+N-1 (they drive schedules and probability=)", true},
     {"test", "--seed S", "first seed (default 1; printed with every failing run)", true},
-    {"test", "-v", "kernel features; per run: its directory, notifications answered, log tails", true},
-    {"test", "--free", "run without serialization (faster; not replayable)", false},
+    {"test", "-v", "kernel features; per run: its directory, decisions, notifications, log tails", true},
+    {"test", "--free", "run without serialization (faster; its trace is not replayable)", true},
+    {"test", "--trace-dir DIR", "write every run's trace into DIR (default: failing runs' into faultbox-traces/)", true},
     {"test", "--network host", "no network namespace; connect delays freeze the syscall", true},
     {"test", "--junit FILE", "write JUnit XML (a testcase per run; failure file:line; fault hits)", true},
     {"test", "--json FILE", "write per-run results (seed, verdict, duration, failure, fault hits)", true},
@@ -64,7 +82,8 @@ constexpr FlagDoc kFlags[] = {
     {"explore", "--strategy NAME", "dpor (default), pct, random or permutations", false},
     {"explore", "--max-faults K", "at most K fault placements per run", false},
     {"explore", "--shard I/N", "explore shard I of N", false},
-    {"replay", "--rr SERVICE", "record SERVICE under rr while replaying (experimental)", false},
+    {"replay", "--rr SERVICE", "record SERVICE under rr while replaying (experimental; not yet wired)", true},
+    {"replay", "-v", "per run: its directory, decisions, notifications, log tails", true},
     {"report", "-o FILE", "where to write the HTML report", false},
 };
 

@@ -23,7 +23,17 @@ struct TestOptions {
   bool network_host = false;  // --network host: no per-run namespace
   std::string junit;  // --junit FILE; "" = none
   std::string json;   // --json FILE; "" = none
+  bool free = false;  // --free: no serialization, traces not replayable
+  std::string trace_dir;  // --trace-dir DIR: every run's trace; "" = failing runs' into faultbox-traces/
 };
 int run_test(const TestOptions& options);
+
+// faultbox replay TRACE [--rr SERVICE] [-v]
+struct ReplayOptions {
+  std::string trace;
+  std::string rr_service;  // --rr SERVICE (experimental)
+  bool verbose = false;
+};
+int run_replay(const ReplayOptions& options);
 
 }  // namespace faultbox::cli

@@ -17,6 +17,7 @@
 #include "cli/JunitReport.h"
 #include "cli/ReportFile.h"
 #include "cli/TestResult.h"
+#include "cli/TestRun.h"
 #include "engine/Cgroup.h"
 #include "engine/EngineError.h"
 #include "engine/EngineHost.h"
@@ -24,7 +25,9 @@
 #include "engine/KernelProbe.h"
 #include "engine/Run.h"
 #include "engine/SeccompProgram.h"
+#include "scheduler/Strategy.h"
 #include "spec/eval/Render.h"
+#include "traces/ShivizWriter.h"
 #include "spec/vocabulary/Spec.h"
 #include "spec/vocabulary/Vocabulary.h"
 
@@ -34,45 +37,11 @@ namespace {
 
 using namespace faultbox::star;
 using engine::EnvironmentError;
+namespace fs = std::filesystem;
 
-std::string indent(const std::string& text, const std::string& prefix) {
-  std::istringstream in(text);
-  std::string out;
-  for (std::string line; std::getline(in, line);) out += prefix + line + "\n";
-  return out;
-}
-
-struct Outcome {
-  bool passed = false;
-  std::string details;  // indented lines after the PASS/FAIL line
-  std::optional<TestFailure> failure;
-  std::vector<FaultHit> faults;
-};
-
-// Where an evaluation error happened: the innermost Starlark frame (a
-// builtin such as assert_true names the error, not the place).
-std::string eval_error_location(const EvalError& e) {
-  const auto& frames = e.backtrace();
-  for (size_t i = frames.size(); i-- > 0;) {
-    const CallFrame& f = frames[i];
-    if (!f.file || !f.pos.valid()) continue;
-    return f.path() + ":" + std::to_string(f.pos.line) + ":" + std::to_string(f.pos.col);
-  }
-  return "";
-}
-
-FaultHit fault_hit(const engine::FaultRules::RuleReport& rule) {
-  FaultHit h;
-  h.name = rule.name();
-  h.label = rule.rule.label;
-  h.syscall = rule.key;
-  h.target = rule.target;
-  h.hits = rule.hits;
-  h.cut_connections = rule.cut_connections;
-  h.never_fired = rule.never_fired();
-  h.summary = rule.summary();
-  return h;
-}
+// Where failing runs' traces go without --trace-dir: beside the user, where
+// a ticket can pick them up.
+constexpr const char* kDefaultTraceDir = "faultbox-traces";
 
 // --junit / --json, each written whole; one line of cause when one cannot be.
 bool write_reports(const TestOptions& options, const TestSuiteResult& suite) {
@@ -84,72 +53,6 @@ bool write_reports(const TestOptions& options, const TestSuiteResult& suite) {
     return false;
   }
   return true;
-}
-
-// One test on one seed, in a fresh Run. Throws EnvironmentError and
-// engine::Interrupted; everything a test can do wrong is a FAIL.
-Outcome run_one(Spec& spec, engine::EngineHost& host, const TestSpec& test, uint64_t seed,
-                const engine::SeccompProgram& program, const engine::CgroupLocation& cgroups,
-                const engine::InterruptSignal& interrupt, const std::string& spec_dir, bool verbose,
-                bool network_host) {
-  Outcome out;
-  engine::RunOptions opts;
-  opts.host_network = network_host;
-  opts.spec_dir = spec_dir;
-  opts.seed = seed;
-  opts.interrupt = &interrupt;
-  engine::Run run(spec.topology(), program, cgroups, opts);
-  host.set_run(&run);
-  struct Detach {
-    engine::EngineHost& h;
-    ~Detach() { h.set_run(nullptr); }
-  } detach{host};
-
-  std::string failure;
-  TestFailure cause;
-  try {
-    run.start_services();
-    auto thread = spec.new_thread("test");
-    spec.run_test(*thread, test.name);
-    out.passed = true;
-  } catch (const engine::ServiceStartFailure& e) {
-    failure = std::string(e.what()) + "\n" + e.log_tail();
-    cause.message = e.what();
-    cause.kind = "service";
-  } catch (const EvalError& e) {
-    failure = render_eval_error(e) + "\n";
-    cause.message = e.msg();
-    cause.location = eval_error_location(e);
-    if (dynamic_cast<const AssertionFailure*>(&e)) cause.kind = "assertion";
-    if (dynamic_cast<const SpecError*>(&e)) cause.kind = "spec";
-  } catch (const engine::Interrupted&) {
-    throw;
-  } catch (const EnvironmentError&) {
-    throw;
-  } catch (const std::exception& e) {
-    // An engine failure inside the test (not the spec's fault, not the
-    // environment's as far as we know): the test fails, with the cause.
-    failure = std::string("faultbox: ") + e.what() + "\n";
-    cause.message = failure.substr(0, failure.size() - 1);
-  }
-  if (!failure.empty()) {
-    out.details += indent(failure, "    ");
-    cause.details = failure;
-    out.failure = std::move(cause);
-  }
-  for (const auto& app : run.reports())
-    for (const auto& rule : app.rules) {
-      out.details += "    fault " + rule.summary() + "\n";
-      out.faults.push_back(fault_hit(rule));
-    }
-  if (!out.passed) out.details += "    seed: " + std::to_string(seed) + "\n";
-  if (verbose) {
-    out.details += "    run directory: " + run.dir() + " (removed at teardown)\n";
-    for (const auto& s : run.services())
-      out.details += "    " + s->name() + ": " + std::to_string(s->notifications()) + " notifications answered\n" +
-                     indent(s->log_tail(5), "  ");
-  }
-  return out;
 }
 
 }  // namespace
@@ -220,12 +123,42 @@ int run_test(const TestOptions& options) {
     engine::InterruptSignal interrupt;
     engine::SeccompProgram program = engine::SeccompProgram::build_standard();
     engine::CgroupLocation cgroups = engine::locate_cgroup2();
+    RunSetup setup;
+    setup.spec = spec.get();
+    setup.host = &host;
+    setup.program = &program;
+    setup.cgroups = &cgroups;
+    setup.interrupt = &interrupt;
+    setup.spec_path = options.spec;
+    setup.spec_dir = spec_dir;
+    setup.verbose = options.verbose;
+    setup.network_host = options.network_host;
+    if (options.verbose && options.free)
+      std::cout << "schedule: free (--free: not serialized, traces not replayable)\n";
+    else if (options.verbose)
+      std::cout << "schedule: serialized, random, seed " << options.seed
+                << (options.runs > 1 ? ".." + std::to_string(options.seed + static_cast<uint64_t>(options.runs) - 1) : "")
+                << "\n";
     for (const TestSpec* test : tests) {
       for (int i = 0; i < options.runs; ++i) {
         uint64_t seed = options.seed + static_cast<uint64_t>(i);
         auto started = std::chrono::steady_clock::now();
-        Outcome o = run_one(*spec, host, *test, seed, program, cgroups, interrupt, spec_dir, options.verbose,
-                            options.network_host);
+        RunMode mode;
+        if (!options.free) mode.strategy = std::make_unique<scheduler::RandomStrategy>(seed);
+        RunOutcome o = run_one(setup, *test, seed, static_cast<uint64_t>(i) + 1, std::move(mode));
+        // Every failing run keeps its trace (DESIGN.md §6); with --trace-dir
+        // every run does.
+        if (!o.passed || !options.trace_dir.empty()) {
+          std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
+          std::string path = (fs::path(dir) / trace_file_name(test->name, seed)).string();
+          try {
+            fs::create_directories(dir);
+            traces::save_trace(path, o.trace);
+            o.details += "    trace: " + path + (options.free ? " (--free: not replayable)" : "") + "\n";
+          } catch (const std::exception& e) {
+            o.details += "    trace not written: " + std::string(e.what()) + "\n";
+          }
+        }
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
         std::string name = test->name;
         if (options.runs > 1) name += " [seed " + std::to_string(seed) + "]";

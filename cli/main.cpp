@@ -62,6 +62,8 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
   app.add_option("--network", network)->check(CLI::IsMember({"host"}));
   app.add_option("--junit", options.junit);
   app.add_option("--json", options.json);
+  app.add_flag("--free", options.free);
+  app.add_option("--trace-dir", options.trace_dir);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);
@@ -77,6 +79,32 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
     return -1;
   }
   options.network_host = network == "host";
+  return kExitOk;
+}
+
+// faultbox replay TRACE [--rr SERVICE] [-v]
+int parse_replay(const CommandDoc& cmd, const std::vector<std::string>& args, ReplayOptions& options) {
+  CLI::App app{std::string(cmd.summary), "faultbox replay"};
+  app.set_help_flag();  // help is ours: faultbox help replay
+  bool help = false;
+  app.add_flag("-h,--help", help);
+  app.add_option("TRACE", options.trace)->required();
+  app.add_option("--rr", options.rr_service);
+  app.add_flag("-v,--verbose", options.verbose);
+  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    if (help) {
+      std::cout << command_help(cmd);
+      return -1;
+    }
+    return usage_error("replay: " + std::string(e.what()) + " (usage: " + std::string(cmd.usage) + ")");
+  }
+  if (help) {
+    std::cout << command_help(cmd);
+    return -1;
+  }
   return kExitOk;
 }
 
@@ -134,6 +162,12 @@ int main(int argc, char** argv) {
     int rc = parse_test(*cmd, rest, options);
     if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
     return run_test(options);
+  }
+  if (cmd->name == "replay") {
+    ReplayOptions options;
+    int rc = parse_replay(*cmd, rest, options);
+    if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
+    return run_replay(options);
   }
   return usage_error("command " + std::string(cmd->name) + " has no implementation");
 }

@@ -3,11 +3,15 @@
 #include <cctype>
 #include <chrono>
 #include <cstring>
+#include <exception>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 
 #include "engine/ServicePaths.h"
 #include "engine/SocketAddress.h"
 #include "engine/TcpExchange.h"
+#include "spec/eval/Thread.h"
 
 namespace faultbox::engine {
 
@@ -25,6 +29,14 @@ Run& EngineHost::run() {
   return *run_;
 }
 
+Driver& EngineHost::driver() {
+  // The runner always runs test bodies on the driver; anything else is a
+  // wiring mistake, not the spec's.
+  if (!driver_ || !driver_->in_fiber())
+    throw std::logic_error("EngineHost: steps and parallel() must run on a driver fiber");
+  return *driver_;
+}
+
 void EngineHost::topology_ready(const star::Topology& topology) {
   topology_ = &topology;
   for (const star::ServiceSpec& s : topology.services) {
@@ -38,14 +50,37 @@ void EngineHost::topology_ready(const star::Topology& topology) {
 }
 
 star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& request) {
+  star::StepResponse out = perform_step(t, request);
+  // The response is the driver's receive: in the trace it merges what the
+  // service sent (DESIGN.md §6).
+  if (decisions_ && driver_ && driver_->in_fiber())
+    decisions_->step_finished(driver_->current_name(), request.service + "." + request.interface,
+                              out.status ? "status " + std::to_string(out.status)
+                              : out.ok   ? std::string("ok")
+                                         : "error " + (out.error.empty() ? std::string("-") : out.error));
+  return out;
+}
+
+star::StepResponse EngineHost::perform_step(star::Thread& t, const star::StepRequest& request) {
   (void)t;
   Run& r = run();
+  Driver& d = driver();
   if (request.protocol != "http" && request.protocol != "tcp")
     throw star::HostError("steps on a " + request.protocol + " interface are not supported (http and tcp only)");
   const star::ServiceSpec* service = topology_ ? topology_->find_service(request.service) : nullptr;
   const star::InterfaceSpec* iface = service ? service->find_interface(request.interface) : nullptr;
   if (!iface) throw star::HostError("unknown interface " + request.service + "." + request.interface);
   const uint16_t port = static_cast<uint16_t>(iface->port);
+
+  // From here on the step is an event: in a serialized run it waits here
+  // until the scheduler picks it, so even the connect decision below (nth=
+  // counts) happens in the scheduler's order.
+  StepIntent intent;
+  intent.method = request.method;
+  intent.target = request.service + "." + request.interface;
+  if (request.protocol == "http") intent.path = request.path.empty() ? "/" : request.path;
+  intent.at = request.at.str();
+  d.before_step(intent);
 
   star::StepResponse out;
   // seccomp never sees faultbox's own connects: a connect deny on the
@@ -64,13 +99,13 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
       // request starts, the loop still answering the services meanwhile.
       // FaultRules already counted it as a hit delayed by freezing.
       auto until = EventLoop::Clock::now() + std::chrono::nanoseconds(o.delay_ns);
-      r.wait([] { return false; }, until);
+      d.wait_until([] { return false; }, until);
       frozen_ms = o.delay_ns / 1000000;
     }
   }
 
   if (request.protocol == "tcp") {
-    out = tcp_step(r, request, port);
+    out = tcp_step(r, d, request, port);
     out.duration_ms += frozen_ms;
     return out;
   }
@@ -89,9 +124,11 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
   HttpClient::RequestId id = r.http().start(std::move(req), [&response](HttpResponse resp) { response = std::move(resp); });
   try {
     // HttpClient ends the request at its timeout; the margin only guards
-    // against a loop that stopped dispatching.
-    r.wait([&] { return response.has_value(); },
-           EventLoop::Clock::now() + std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(5));
+    // against a loop that stopped dispatching. The callback writes into
+    // this fiber's stack: an abandoned run (Interrupted thrown out of the
+    // wait) cancels the request before the stack unwinds.
+    d.wait_until([&] { return response.has_value(); },
+                 EventLoop::Clock::now() + std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(5));
   } catch (...) {
     r.http().cancel(id);
     throw;
@@ -110,7 +147,7 @@ star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& re
   return out;
 }
 
-star::StepResponse EngineHost::tcp_step(Run& r, const star::StepRequest& request, uint16_t port) {
+star::StepResponse EngineHost::tcp_step(Run& r, Driver& d, const star::StepRequest& request, uint16_t port) {
   TcpExchangeRequest req;
   req.port = port;  // 127.0.0.1 for the same reason as the HTTP steps' URL
   req.data = request.body;
@@ -120,8 +157,8 @@ star::StepResponse EngineHost::tcp_step(Run& r, const star::StepRequest& request
   // The exchange ends itself at its timeout; the margin only guards against
   // a loop that stopped dispatching. Interrupted propagates; the exchange's
   // destructor closes the socket.
-  r.wait([&] { return result.has_value(); },
-         EventLoop::Clock::now() + std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(5));
+  d.wait_until([&] { return result.has_value(); },
+               EventLoop::Clock::now() + std::chrono::milliseconds(request.timeout_ms) + std::chrono::seconds(5));
   star::StepResponse out;
   if (!result) {
     out.error = "no answer within " + std::to_string(request.timeout_ms) + " ms";
@@ -167,12 +204,30 @@ star::Value EngineHost::with_faults(star::Thread& t, const star::FaultSpec& faul
 std::vector<star::Value> EngineHost::parallel(star::Thread& t, const std::vector<star::ParallelBranch>& branches,
                                               const star::ThreadFactory& new_thread, const star::SourceLocation& at) {
   (void)t;
-  (void)branches;
-  (void)new_thread;
   (void)at;
-  // Never faked by running the branches one after another: that would
-  // report interleavings as tested that never happened.
-  throw star::HostError("parallel() is not supported by `faultbox test` yet (serialized runs come with issue 4)");
+  Driver& d = driver();
+  std::vector<star::Value> results(branches.size());
+  std::vector<Driver::Branch> fibers;
+  fibers.reserve(branches.size());
+  for (size_t i = 0; i < branches.size(); ++i) {
+    // Runs on the branch's fiber, with a Thread of its own whose stack
+    // check measures that fiber's stack. Everything captured lives on the
+    // caller's stack, which run_branches keeps alive until every branch ended.
+    fibers.push_back({branches[i].actor, [&d, &branches, &new_thread, &results, i] {
+                        std::unique_ptr<star::Thread> th = new_thread(branches[i].actor);
+                        d.bind_stack(*th);
+                        results[i] = branches[i].run(*th);
+                      }});
+  }
+  // Every branch runs to its end even when another failed: stopping the
+  // others mid-step would leave requests whose outcome nobody sees. Then
+  // the error of the first failing branch in ARGUMENT order is rethrown —
+  // not the first in time — so the same interleaving reports the same
+  // failure, and a replayed run reports what the recorded one did.
+  // (An abandoned run — SIGINT — throws its own reason out of run_branches.)
+  for (const std::exception_ptr& error : d.run_branches(std::move(fibers)))
+    if (error) std::rethrow_exception(error);
+  return results;
 }
 
 }  // namespace faultbox::engine

@@ -2,15 +2,19 @@
 // requests through the run's HttpClient, fault() applies rules to the run's
 // FaultRules and SYN queue while its body runs.
 //
-// Steps run the EventLoop nested (Run::wait until the response arrived):
-// the test body runs on the loop thread, and the loop must keep answering
-// the services' notifications while a request is in flight. (Fibers, which
-// let parallel() branches wait side by side, come with issue 4.)
+// The test body runs on the Driver's fibers (issue 4, item 2): a step starts
+// its request and suspends its fiber (Driver::wait_until) until the response
+// arrives, while the main context keeps the loop answering the services'
+// notifications; parallel() runs each branch on its own fiber. Before a
+// step starts, Driver::before_step makes it an event the scheduler can hold
+// (serialized mode).
 #pragma once
 
 #include <cstdint>
 #include <string>
 
+#include "engine/DecisionLoop.h"
+#include "engine/Driver.h"
 #include "engine/Run.h"
 #include "spec/vocabulary/SpecHost.h"
 
@@ -24,6 +28,12 @@ class EngineHost final : public star::SpecHost {
   // The run the next test body talks to; null between runs (a step then is
   // a HostError).
   void set_run(Run* run) { run_ = run; }
+  // The driver whose fibers run the test body; null between runs. Steps and
+  // parallel() must be called on one of its fibers.
+  void set_driver(Driver* driver) { driver_ = driver; }
+  // The run's decision loop, which records each step's response; null
+  // between runs.
+  void set_decisions(DecisionLoop* decisions) { decisions_ = decisions; }
 
   // Every binary= exists and is executable: one line naming the service and
   // the path otherwise (an environment error, exit 3).
@@ -36,12 +46,16 @@ class EngineHost final : public star::SpecHost {
 
  private:
   Run& run();
+  Driver& driver();
+  star::StepResponse perform_step(star::Thread& t, const star::StepRequest& request);
   // svc.<iface>.send(data): one TcpExchange inside the run's namespace.
-  star::StepResponse tcp_step(Run& r, const star::StepRequest& request, uint16_t port);
+  star::StepResponse tcp_step(Run& r, Driver& d, const star::StepRequest& request, uint16_t port);
 
   std::string spec_dir_;
   const star::Topology* topology_ = nullptr;  // the loaded spec's (it outlives the runs)
   Run* run_ = nullptr;
+  Driver* driver_ = nullptr;
+  DecisionLoop* decisions_ = nullptr;
 };
 
 // Thrown by topology_ready: the environment cannot run the spec (exit 3).

@@ -16,15 +16,19 @@ FdInfo inspect_fd(int pidfd, int fd) {
   if (::fstat(dup.get(), &st) < 0) return info;
   info.dev = st.st_dev;
   info.ino = st.st_ino;
-  switch (st.st_mode & S_IFMT) {
-    case S_IFREG: info.kind = FdKind::RegularFile; break;
-    case S_IFSOCK: info.kind = FdKind::Socket; break;
-    case S_IFIFO: info.kind = FdKind::Pipe; break;
-    case S_IFCHR: info.kind = FdKind::CharDevice; break;
-    case S_IFDIR: info.kind = FdKind::Directory; break;
-    default: info.kind = FdKind::Other; break;
-  }
+  info.kind = fd_kind_of_mode(st.st_mode);
   return info;
+}
+
+FdKind fd_kind_of_mode(mode_t mode) {
+  switch (mode & S_IFMT) {
+    case S_IFREG: return FdKind::RegularFile;
+    case S_IFSOCK: return FdKind::Socket;
+    case S_IFIFO: return FdKind::Pipe;
+    case S_IFCHR: return FdKind::CharDevice;
+    case S_IFDIR: return FdKind::Directory;
+    default: return FdKind::Other;
+  }
 }
 
 const char* fd_kind_name(FdKind k) {

@@ -21,6 +21,9 @@ struct FdInfo {
 // closed or the process is gone.
 FdInfo inspect_fd(int pidfd, int fd);
 
+// The kind of file an st_mode / stx_mode names.
+FdKind fd_kind_of_mode(mode_t mode);
+
 const char* fd_kind_name(FdKind k);
 
 }  // namespace faultbox::engine

@@ -154,6 +154,19 @@ bool Run::wait(const std::function<bool()>& done, EventLoop::Clock::time_point d
   return ok;
 }
 
+int Run::poll(std::chrono::nanoseconds max_wait) {
+  int ran = loop_.run_once(max_wait);
+  if (options_.interrupt && options_.interrupt->received() != 0) throw Interrupted(options_.interrupt->received());
+  return ran;
+}
+
+std::vector<std::pair<std::string, std::string>> Run::service_cgroup_dirs() const {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (size_t i = 0; i < groups_.size() && i < group_paths_.size(); ++i)
+    out.emplace_back(group_paths_[i].first, groups_[i]->path());
+  return out;
+}
+
 void Run::start_services() {
   for (const star::ServiceSpec* s : start_order(topology_)) start_service(*s);
 }

@@ -101,6 +101,13 @@ class Run {
   // Finished fault applications, in the order they ended.
   std::vector<FaultRules::ApplicationReport>& reports() { return reports_; }
   const std::vector<std::unique_ptr<ServiceInstance>>& services() const { return services_; }
+  const star::Topology& topology() const { return topology_; }
+  TargetInspector& inspector() { return inspector_; }
+  // Each started service's cgroup directory (absolute), in start order.
+  std::vector<std::pair<std::string, std::string>> service_cgroup_dirs() const;
+  // One loop iteration: dispatches what is ready, waiting at most
+  // `max_wait`. Returns the callbacks run. Throws Interrupted.
+  int poll(std::chrono::nanoseconds max_wait);
 
  private:
   void start_service(const star::ServiceSpec& spec);

@@ -36,26 +36,36 @@ SeccompSupervisor::SeccompSupervisor(UniqueFd listener) : listener_(std::move(li
 }
 
 bool SeccompSupervisor::handle_one(const std::function<Decision(const SyscallEvent&)>& decide) {
+  SyscallEvent ev;
+  switch (receive(ev)) {
+    case Received::Gone: return true;
+    case Received::Closed: return false;
+    case Received::Event: break;
+  }
+  return respond(ev.id, decide(ev));
+}
+
+SeccompSupervisor::Received SeccompSupervisor::receive(SyscallEvent& ev) {
   std::memset(notif_buf_.data(), 0, notif_buf_.size());
   auto* n = reinterpret_cast<seccomp_notif*>(notif_buf_.data());
   while (::ioctl(listener_.get(), SECCOMP_IOCTL_NOTIF_RECV, n) < 0) {
     if (errno == EINTR) continue;
-    if (errno == ENOENT) return true;  // the thread went away before we received it
-    return false;                      // ENOTCONN etc: no processes left behind the filter
+    if (errno == ENOENT) return Received::Gone;  // the thread went away before we received it
+    return Received::Closed;                     // ENOTCONN etc: no processes left behind the filter
   }
-  SyscallEvent ev;
   ev.id = n->id;
   ev.tid = static_cast<pid_t>(n->pid);
   ev.tgid = tgid_of(ev.tid);
   ev.nr = n->data.nr;
   ev.name = name_of(n->data.arch, n->data.nr);
   for (int i = 0; i < 6; ++i) ev.args[i] = n->data.args[i];
+  return Received::Event;
+}
 
-  Decision d = decide(ev);
-
+bool SeccompSupervisor::respond(uint64_t id, Decision d) {
   std::memset(resp_buf_.data(), 0, resp_buf_.size());
   auto* r = reinterpret_cast<seccomp_notif_resp*>(resp_buf_.data());
-  r->id = ev.id;
+  r->id = id;
   if (d.kind == Decision::Kind::Continue) {
     r->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
   } else {

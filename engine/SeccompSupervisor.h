@@ -47,6 +47,15 @@ class SeccompSupervisor {
   // asks `decide`, answers. Returns false when the listener has no more
   // processes behind it (all exited).
   bool handle_one(const std::function<Decision(const SyscallEvent&)>& decide);
+
+  // The same in two halves, for answers that come later (a delay's timer, a
+  // serialized run's decision): the thread stays parked in the notification
+  // until respond(). `ev` is filled when a notification arrived.
+  enum class Received { Event, Gone, Closed };  // Gone: the thread left before we read it
+  Received receive(SyscallEvent& ev);
+  // Answers notification `id`. False when the listener has no processes left
+  // behind it; a notification whose thread died meanwhile is answered silently.
+  bool respond(uint64_t id, Decision d);
   // Whether notification `id` is still pending (the thread did not die or get
   // interrupted); re-check after reading target memory.
   bool still_valid(uint64_t id) const;

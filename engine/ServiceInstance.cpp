@@ -23,25 +23,6 @@ constexpr size_t kTailLines = 200;
 // waitid's P_PIDFD (Linux 5.4); glibc's idtype_t may predate it.
 constexpr idtype_t kPidfdIdType = static_cast<idtype_t>(3);
 
-// SeccompSupervisor answers inside handle_one(); a ContinueAfter outcome must
-// be answered later, from a timer, with the thread still parked. Throwing
-// this out of the decider leaves the notification unanswered (handle_one
-// sends nothing when its decider throws); on_listener catches it and arms
-// the timer. (An answer-later API on the supervisor would be cleaner: see
-// the report of issue 3.)
-struct AnswerLater {
-  uint64_t id;
-  int64_t delay_ns;
-};
-
-void send_continue(int listener, uint64_t id) {
-  seccomp_notif_resp r{};
-  r.id = id;
-  r.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-  // ENOENT: the thread died or was interrupted meanwhile; nothing to answer.
-  (void)::ioctl(listener, SECCOMP_IOCTL_NOTIF_SEND, &r);
-}
-
 }  // namespace
 
 ServiceInstance::ServiceInstance(EventLoop& loop, const ProcessLauncher& launcher, std::string name,
@@ -87,24 +68,37 @@ void ServiceInstance::on_listener(uint32_t events) {
     stop_watching(supervisor_.fd());
     return;
   }
-  bool alive = true;
-  try {
-    alive = supervisor_.handle_one([this](const SyscallEvent& ev) {
-      ++notifications_;
-      FaultOutcome o = decide_(ev, [this, id = ev.id] { return supervisor_.still_valid(id); });
-      if (o.kind == FaultOutcome::Kind::ContinueAfter) throw AnswerLater{ev.id, o.delay_ns};
-      return o.decision();
-    });
-  } catch (const AnswerLater& later) {
-    int fd = supervisor_.fd();
-    auto id = std::make_shared<EventLoop::TimerId>(0);
-    *id = loop_.after(std::chrono::nanoseconds(later.delay_ns), [this, fd, cookie = later.id, id] {
-      std::erase(deferred_, *id);
-      send_continue(fd, cookie);
-    });
-    deferred_.push_back(*id);
+  SyscallEvent ev;
+  switch (supervisor_.receive(ev)) {
+    case SeccompSupervisor::Received::Gone: return;
+    case SeccompSupervisor::Received::Closed: stop_watching(supervisor_.fd()); return;
+    case SeccompSupervisor::Received::Event: break;
   }
-  if (!alive) stop_watching(supervisor_.fd());
+  ++notifications_;
+  if (sink_ && sink_->park(*this, ev)) return;
+  FaultOutcome o = decide_(ev, [this, id = ev.id] { return supervisor_.still_valid(id); });
+  answer(ev.id, o);
+  if (sink_ && o.faulted()) sink_->faulted(*this, ev, o);
+}
+
+FaultOutcome ServiceInstance::release(const SyscallEvent& ev) {
+  FaultOutcome o = decide_(ev, [this, id = ev.id] { return supervisor_.still_valid(id); });
+  answer(ev.id, o);
+  return o;
+}
+
+void ServiceInstance::answer(uint64_t id, const FaultOutcome& o) {
+  if (o.kind != FaultOutcome::Kind::ContinueAfter) {
+    if (!supervisor_.respond(id, o.decision())) stop_watching(supervisor_.fd());
+    return;
+  }
+  // The thread stays parked in the notification until the delay is up.
+  auto timer = std::make_shared<EventLoop::TimerId>(0);
+  *timer = loop_.after(std::chrono::nanoseconds(o.delay_ns), [this, id, timer] {
+    std::erase(deferred_, *timer);
+    (void)supervisor_.respond(id, Decision::allow());
+  });
+  deferred_.push_back(*timer);
 }
 
 void ServiceInstance::on_pipe(int fd, uint32_t events) {

@@ -27,6 +27,21 @@
 
 namespace faultbox::engine {
 
+class ServiceInstance;
+
+// Serialized runs (DESIGN.md §4) keep notifications parked until the
+// scheduler decides; free runs answer at once. The sink sees every
+// notification first.
+class NotificationSink {
+ public:
+  virtual ~NotificationSink() = default;
+  // True: the sink keeps `ev` parked and answers it later with
+  // ServiceInstance::release(). False: it is decided and answered now.
+  virtual bool park(ServiceInstance& from, const SyscallEvent& ev) = 0;
+  // A notification decided at once (not parked) whose outcome was a fault.
+  virtual void faulted(ServiceInstance& from, const SyscallEvent& ev, const FaultOutcome& outcome) = 0;
+};
+
 class ServiceInstance {
  public:
   // Decides one notification. `still_valid` re-checks the notification id.
@@ -55,8 +70,20 @@ class ServiceInstance {
   // Notifications answered so far (for -v).
   uint64_t notifications() const { return notifications_; }
 
+  // Null for free runs. The sink must outlive this instance or be reset first.
+  void set_sink(NotificationSink* sink) { sink_ = sink; }
+  // Decides a parked notification now (fault rules as they are at this
+  // moment) and answers it — a delay's CONTINUE from a timer. Returns the
+  // outcome (stale when the thread went away while parked).
+  FaultOutcome release(const SyscallEvent& ev);
+  // Answers a parked notification without asking the rules (teardown).
+  void release_unrecorded(uint64_t id) { (void)supervisor_.respond(id, Decision::allow()); }
+  bool still_valid(uint64_t id) const { return supervisor_.still_valid(id); }
+
  private:
   void on_listener(uint32_t events);
+  // Sends the answer `o` calls for (arming a timer for ContinueAfter).
+  void answer(uint64_t id, const FaultOutcome& o);
   void on_pipe(int fd, uint32_t events);
   void append_log(const char* data, size_t n);
   void stop_watching(int fd);
@@ -67,6 +94,7 @@ class ServiceInstance {
   SeccompSupervisor supervisor_;
   UniqueFd log_;
   Decider decide_;
+  NotificationSink* sink_ = nullptr;
   std::deque<std::string> tail_;  // complete lines, bounded
   std::string partial_;           // the unterminated last line
   std::vector<EventLoop::TimerId> deferred_;  // ContinueAfter answers not sent yet

@@ -6,9 +6,11 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 
@@ -18,18 +20,12 @@ namespace faultbox::engine {
 
 namespace {
 
-// The same classification as FdInspector::inspect_fd; repeated here because
-// this path needs the duplicate afterwards (socket endpoints).
-FdKind kind_of(mode_t mode) {
-  switch (mode & S_IFMT) {
-    case S_IFREG: return FdKind::RegularFile;
-    case S_IFSOCK: return FdKind::Socket;
-    case S_IFIFO: return FdKind::Pipe;
-    case S_IFCHR: return FdKind::CharDevice;
-    case S_IFDIR: return FdKind::Directory;
-    default: return FdKind::Other;
-  }
-}
+// Only what identifies the file (and, when describing it, its type): a
+// fuller mask or a synced statx makes network filesystems refresh
+// attributes, even write back dirty pages, for numbers we never look at.
+constexpr int kStatxFlags = AT_STATX_DONT_SYNC;
+
+dev_t dev_of(const struct statx& sx) { return makedev(sx.stx_dev_major, sx.stx_dev_minor); }
 
 std::string readlink_str(const char* link) {
   char buf[PATH_MAX];
@@ -66,11 +62,8 @@ const FdFacts* TargetInspector::fd(pid_t tgid, int fd) {
   if (auto pit = procs_.find(tgid); pit != procs_.end()) {
     auto& fds = pit->second.fds;
     if (auto fit = fds.find(fd); fit != fds.end()) {
-      char link[64];
-      std::snprintf(link, sizeof link, "/proc/%d/fd/%d", tgid, fd);
-      struct stat st {};
       const FdFacts& cached = fit->second;
-      if (::stat(link, &st) == 0 && st.st_dev == cached.dev && st.st_ino == cached.ino) {
+      if (still_names(pit->second, fd, cached)) {
         if (cached.kind != FdKind::Socket || cached.socket.endpoints_stable()) {
           ++stats_.cache_hits;
           return &cached;
@@ -90,6 +83,18 @@ const FdFacts* TargetInspector::fd(pid_t tgid, int fd) {
   return &it->second;
 }
 
+bool TargetInspector::still_names(const Process& p, int fd, const FdFacts& cached) {
+  if (!p.fd_dir) return false;  // cannot tell: describe it afresh
+  char name[16];
+  auto [end, ec] = std::to_chars(name, name + sizeof name - 1, fd);
+  if (ec != std::errc()) return false;
+  *end = '\0';
+  // No AT_SYMLINK_NOFOLLOW: the entry is a magic link to the open file.
+  struct statx sx {};
+  if (::statx(p.fd_dir.get(), name, kStatxFlags, STATX_INO, &sx) != 0) return false;  // closed, or the process is gone
+  return (sx.stx_mask & STATX_INO) && dev_of(sx) == cached.dev && sx.stx_ino == cached.ino;
+}
+
 UniqueFd TargetInspector::duplicate(pid_t tgid, int fd) {
   // Two attempts: a cached pidfd of a process that has exited answers ESRCH;
   // the pid may by now name a new process, so reopen once.
@@ -103,14 +108,18 @@ UniqueFd TargetInspector::duplicate(pid_t tgid, int fd) {
       }
       ++stats_.pidfd_opens;
       p.pidfd.reset(pidfd);
+      // Opened after the pidfd: a cache entry exists only once pidfd_getfd
+      // found the process alive, so both then name the same process (a pid
+      // is not reused while its process lives). Without it (no /proc),
+      // every hit is described afresh.
+      char dir[64];
+      std::snprintf(dir, sizeof dir, "/proc/%d/fd", tgid);
+      p.fd_dir.reset(::open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC));
     }
     // The duplicate comes with FD_CLOEXEC set, so processes faultbox starts
     // meanwhile never inherit it.
     int dup = static_cast<int>(::syscall(SYS_pidfd_getfd, p.pidfd.get(), fd, 0));
-    if (dup >= 0) {
-      ++stats_.inspections;
-      return UniqueFd(dup);
-    }
+    if (dup >= 0) return UniqueFd(dup);
     if (errno != ESRCH) return {};  // EBADF: the fd is not open
     procs_.erase(tgid);
   }
@@ -120,11 +129,14 @@ UniqueFd TargetInspector::duplicate(pid_t tgid, int fd) {
 bool TargetInspector::inspect(pid_t tgid, int fd, FdFacts& out) {
   UniqueFd dup = duplicate(tgid, fd);
   if (!dup) return false;
-  struct stat st {};
-  if (::fstat(dup.get(), &st) < 0) return false;
-  out.kind = kind_of(st.st_mode);
-  out.dev = st.st_dev;
-  out.ino = st.st_ino;
+  ++stats_.inspections;
+  // statx like the re-check, so both spell (dev, ino) the same way.
+  struct statx sx {};
+  if (::statx(dup.get(), "", AT_EMPTY_PATH | kStatxFlags, STATX_TYPE | STATX_INO, &sx) != 0) return false;
+  if ((sx.stx_mask & (STATX_TYPE | STATX_INO)) != (STATX_TYPE | STATX_INO)) return false;
+  out.kind = fd_kind_of_mode(sx.stx_mode);
+  out.dev = dev_of(sx);
+  out.ino = sx.stx_ino;
   if (out.kind == FdKind::RegularFile || out.kind == FdKind::Directory) {
     char link[64];
     std::snprintf(link, sizeof link, "/proc/%d/fd/%d", tgid, fd);

@@ -1,0 +1,216 @@
+// faultbox replay TRACE: runs the trace's test again with the recorded
+// decisions enforced in order (DESIGN.md §6). Needs the trace, the spec it
+// names and the same binaries (a changed sha256 is a warning). At the first
+// decision whose expected event is not enabled — or whose outcome differs —
+// it stops, prints the expected event and the enabled ones, and exits 4:
+// never a silently different run, never a silent repair.
+#include <linux/perf_event.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "cli/Commands.h"
+#include "cli/ExitCodes.h"
+#include "cli/TestRun.h"
+#include "engine/Cgroup.h"
+#include "engine/EngineError.h"
+#include "engine/EngineHost.h"
+#include "engine/InterruptSignal.h"
+#include "engine/KernelProbe.h"
+#include "engine/Run.h"
+#include "engine/SeccompProgram.h"
+#include "engine/ServicePaths.h"
+#include "engine/UniqueFd.h"
+#include "scheduler/Strategy.h"
+#include "spec/eval/Render.h"
+#include "spec/vocabulary/Spec.h"
+#include "traces/FileDigest.h"
+#include "traces/TraceReader.h"
+
+namespace faultbox::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using namespace faultbox::star;
+
+// The spec as the trace names it: relative to the current directory (where
+// `faultbox test` ran, usually), else relative to the trace's folder.
+std::string locate_spec(const std::string& recorded, const std::string& trace_path) {
+  if (fs::exists(recorded)) return recorded;
+  fs::path beside = fs::path(trace_path).parent_path() / recorded;
+  if (fs::path(recorded).is_relative() && fs::exists(beside)) return beside.string();
+  return "";
+}
+
+// rr needs the CPU's hardware performance counters; most VMs hide them.
+bool hardware_counters_available() {
+  perf_event_attr attr{};
+  attr.size = sizeof attr;
+  attr.type = PERF_TYPE_HARDWARE;
+  attr.config = PERF_COUNT_HW_INSTRUCTIONS;
+  attr.disabled = 1;
+  attr.exclude_kernel = 1;
+  int fd = static_cast<int>(::syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0));
+  if (fd < 0) return false;
+  ::close(fd);
+  return true;
+}
+
+// "FAIL faultbox.star:23:5 message" → "FAIL faultbox.star:23:5": the part of
+// a verdict a replay must reproduce (messages may carry timings).
+std::string verdict_core(const std::string& verdict) {
+  if (verdict.rfind("FAIL", 0) != 0) return verdict;
+  size_t sp = verdict.find(' ', 5);
+  std::string loc = verdict.size() > 5 ? verdict.substr(5, sp == std::string::npos ? std::string::npos : sp - 5) : "";
+  // A failure without a location (a service that did not start) has a
+  // message where the location would be; compare the kind only.
+  if (loc.find(':') == std::string::npos) return "FAIL";
+  return "FAIL " + loc;
+}
+
+}  // namespace
+
+int run_replay(const ReplayOptions& options) {
+  traces::TraceFile trace;
+  try {
+    trace = traces::load_trace(options.trace);
+  } catch (const std::exception& e) {
+    std::cerr << "faultbox replay: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  const traces::TraceHeader& h = trace.header;
+  if (!h.replayable) {
+    std::cerr << "faultbox replay: " << options.trace
+              << " was recorded without serialization (--free); it has no decisions to replay. "
+                 "Run the test without --free to get a replayable trace.\n";
+    return kExitUsage;
+  }
+  std::string spec_path = locate_spec(h.spec_path, options.trace);
+  if (spec_path.empty()) {
+    std::cerr << "faultbox replay: the trace's spec " << h.spec_path
+              << " is not found (looked in the current directory and beside the trace)\n";
+    return kExitUsage;
+  }
+  if (auto digest = traces::file_sha256(spec_path); !digest || digest->substr(7) != h.spec_sha256)
+    std::cout << "warning: " << spec_path << " changed since the trace was recorded (sha256 differs)\n";
+
+  std::string spec_dir = fs::absolute(fs::path(spec_path)).parent_path().lexically_normal().string();
+  engine::EngineHost host(spec_dir);
+  std::unique_ptr<Spec> spec;
+  try {
+    spec = Spec::load(spec_path, host);
+  } catch (const engine::TopologyEnvironmentError& e) {
+    std::cerr << "faultbox replay: " << e.what() << "\n";
+    return kExitEnvironment;
+  } catch (const SourceErrors& e) {
+    std::cerr << render_source_errors(e) << "\n";
+    return kExitUsage;
+  } catch (const EvalError& e) {
+    std::cerr << render_eval_error(e) << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cerr << "faultbox replay: " << e.what() << "\n";
+    return kExitUsage;
+  }
+  for (const auto& [service, recorded] : h.binaries) {
+    const ServiceSpec* s = spec->topology().find_service(service);
+    if (!s) {
+      std::cout << "warning: the spec has no service " << service << " any more\n";
+      continue;
+    }
+    if (s->binary.empty()) continue;
+    std::string path = engine::resolve_binary(spec_dir, s->binary);
+    if (traces::file_sha256(path).value_or("") != recorded)
+      std::cout << "warning: " << service << "'s binary " << path << " changed since the trace was recorded (sha256 differs)\n";
+  }
+  const TestSpec* test = nullptr;
+  for (const TestSpec& t : spec->topology().tests)
+    if (t.name == h.test) test = &t;
+  if (!test) {
+    std::cerr << "faultbox replay: the spec has no test " << h.test << " any more\n";
+    return kExitUsage;
+  }
+
+  engine::KernelProbeResult kernel = engine::probe_kernel();
+  if (!kernel.ok()) {
+    for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox replay: " << line << "\n";
+    return kExitEnvironment;
+  }
+  if (!options.rr_service.empty()) {
+    if (!spec->topology().find_service(options.rr_service)) {
+      std::cerr << "faultbox replay: --rr " << options.rr_service << ": the spec has no such service\n";
+      return kExitUsage;
+    }
+    // Experimental and not wired yet where it could run: say which.
+    if (!hardware_counters_available())
+      std::cout << "--rr " << options.rr_service
+                << ": rr cannot record here (no hardware performance counters); replaying without it\n";
+    else
+      std::cout << "--rr " << options.rr_service
+                << ": recording under rr is not implemented yet; replaying without it\n";
+  }
+
+  // The recorded decisions, in step order.
+  std::vector<const traces::TraceEvent*> decisions;
+  for (const traces::TraceEvent& e : trace.events)
+    if (e.step > 0) decisions.push_back(&e);
+  std::sort(decisions.begin(), decisions.end(), [](auto* a, auto* b) { return a->step < b->step; });
+  std::vector<traces::EventIdentity> prefix;
+  RunMode mode;
+  for (const traces::TraceEvent* e : decisions) {
+    prefix.push_back(e->identity);
+    mode.expected_outcomes.push_back(e->outcome);
+  }
+  const size_t total = prefix.size();
+  mode.strategy = std::make_unique<scheduler::PrefixStrategy>(std::move(prefix), nullptr, "replay");
+
+  std::cout << "replaying " << options.trace << ": " << h.test << " (run " << h.run << ", " << h.strategy
+            << " seed " << h.seed << "), " << total << " decisions\n";
+  try {
+    engine::InterruptSignal interrupt;
+    engine::SeccompProgram program = engine::SeccompProgram::build_standard();
+    engine::CgroupLocation cgroups = engine::locate_cgroup2();
+    RunSetup setup;
+    setup.spec = spec.get();
+    setup.host = &host;
+    setup.program = &program;
+    setup.cgroups = &cgroups;
+    setup.interrupt = &interrupt;
+    setup.spec_path = spec_path;
+    setup.spec_dir = spec_dir;
+    setup.verbose = options.verbose;
+    RunOutcome o = run_one(setup, *test, h.seed, h.run, std::move(mode));
+    if (o.divergence) {
+      const scheduler::Divergence& d = *o.divergence;
+      std::cout << "DIVERGED at decision " << d.step << "/" << total << ": " << d.what() << "\n";
+      if (!d.expected.empty()) std::cout << "  expected: " << d.expected << "\n";
+      std::cout << "  enabled:" << (d.enabled.empty() ? " (nothing)" : "") << "\n";
+      for (const std::string& e : d.enabled) std::cout << "    " << e << "\n";
+      return kExitDivergence;
+    }
+    std::cout << "replayed " << total << "/" << total << " decisions\n";
+    std::string verdict = o.trace.header.verdict;
+    std::cout << "--- " << (o.passed ? "PASS" : "FAIL") << ": " << h.test << "\n" << o.details;
+    if (verdict_core(verdict) != verdict_core(h.verdict)) {
+      std::cout << "DIVERGED: the decisions matched but the verdict did not\n  recorded: " << h.verdict
+                << "\n  replayed: " << verdict << "\n";
+      return kExitDivergence;
+    }
+    std::cout << "verdict: " << verdict << " (as recorded)\n";
+    return o.passed ? kExitOk : kExitTestFailed;
+  } catch (const engine::Interrupted& e) {
+    std::cerr << "faultbox replay: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "; services torn down\n";
+    return 128 + e.signal;
+  } catch (const std::exception& e) {
+    std::cerr << "faultbox replay: " << e.what() << "\n";
+    return kExitEnvironment;
+  }
+}
+
+}  // namespace faultbox::cli

@@ -1,0 +1,498 @@
+#include "engine/DecisionLoop.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <unordered_map>
+
+#include "spec/vocabulary/Errno.h"
+#include "scheduler/Readiness.h"
+#include "scheduler/SocketProgress.h"
+
+namespace faultbox::engine {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+enum class Arg { None, Fd, Path, PathAt, Path2At };
+
+struct Interest {
+  int kind;  // DecisionLoop::Kind as int (the enum is private)
+  Arg arg;
+  int flags_arg = -1;  // recv/send flags argument (MSG_DONTWAIT)
+};
+
+// The syscalls of interest and how to find their resource.
+// Kinds: 0 Connect, 1 Accept, 2 Read, 3 Write, 4 File, 5 Clone.
+const std::unordered_map<std::string_view, Interest>& interests() {
+  static const std::unordered_map<std::string_view, Interest> table = {
+      {"connect", {0, Arg::Fd}},
+      {"accept", {1, Arg::Fd}},
+      {"accept4", {1, Arg::Fd}},
+      {"read", {2, Arg::Fd}},
+      {"readv", {2, Arg::Fd}},
+      {"pread64", {2, Arg::Fd}},
+      {"preadv", {2, Arg::Fd}},
+      {"preadv2", {2, Arg::Fd}},
+      {"recvfrom", {2, Arg::Fd, 3}},
+      {"recvmsg", {2, Arg::Fd, 2}},
+      {"recvmmsg", {2, Arg::Fd, 3}},
+      {"write", {3, Arg::Fd}},
+      {"writev", {3, Arg::Fd}},
+      {"pwrite64", {3, Arg::Fd}},
+      {"pwritev", {3, Arg::Fd}},
+      {"pwritev2", {3, Arg::Fd}},
+      {"sendto", {3, Arg::Fd, 3}},
+      {"sendmsg", {3, Arg::Fd, 2}},
+      {"sendmmsg", {3, Arg::Fd, 3}},
+      {"fsync", {4, Arg::Fd}},
+      {"fdatasync", {4, Arg::Fd}},
+      {"ftruncate", {4, Arg::Fd}},
+      {"open", {4, Arg::Path}},
+      {"creat", {4, Arg::Path}},
+      {"openat", {4, Arg::PathAt}},
+      {"openat2", {4, Arg::PathAt}},
+      {"truncate", {4, Arg::Path}},
+      {"unlink", {4, Arg::Path}},
+      {"unlinkat", {4, Arg::PathAt}},
+      {"rename", {4, Arg::Path}},
+      {"renameat", {4, Arg::PathAt}},
+      {"renameat2", {4, Arg::PathAt}},
+      {"clone", {5, Arg::None}},
+      {"clone3", {5, Arg::None}},
+      {"fork", {5, Arg::None}},
+      {"vfork", {5, Arg::None}},
+  };
+  return table;
+}
+
+// Files whose order says nothing about the system under test: the kernel's
+// own views and devices.
+bool uninteresting_path(const std::string& p) {
+  for (const char* prefix : {"/proc/", "/sys/", "/dev/"})
+    if (p.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+// The errno's name for the trace (several names may share a number, e.g.
+// EAGAIN/EWOULDBLOCK: the first in sorted order is as good as any).
+std::string errno_name(int value) {
+  for (const star::ErrnoName& e : star::errno_names())
+    if (e.value == value) return e.name;
+  return std::to_string(value);
+}
+
+// Outcomes and labels are fields of the event line: keep them free of the
+// line's separators (" [", "] ", " | ") and line breaks, whatever a spec's
+// label or an error text says.
+std::string field(std::string s) {
+  for (char& c : s) {
+    if (c == '[') c = '(';
+    else if (c == ']') c = ')';
+    else if (c == '|') c = '/';
+    else if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  return s;
+}
+
+uint16_t port_of(const std::string& endpoint) {
+  size_t colon = endpoint.rfind(':');
+  if (colon == std::string::npos) return 0;
+  return static_cast<uint16_t>(std::strtoul(endpoint.c_str() + colon + 1, nullptr, 10));
+}
+
+}  // namespace
+
+DecisionLoop::DecisionLoop(Run& run, scheduler::Strategy* strategy, Options options)
+    : run_(run),
+      strategy_(strategy),
+      options_(options),
+      recorder_(recorder::ResourceNormalizer(run.dir())) {
+  for (const star::ServiceSpec& s : run_.topology().services)
+    for (const star::InterfaceSpec& i : s.interfaces)
+      if (i.port > 0 && i.port <= 65535) {
+        iface_of_port_[static_cast<uint16_t>(i.port)] = s.name + "." + i.name;
+        recorder_.normalizer().add_interface(static_cast<uint16_t>(i.port), s.name + "." + i.name);
+      }
+  for (const auto& s : run_.services()) s->set_sink(this);
+}
+
+DecisionLoop::~DecisionLoop() {
+  for (const auto& s : run_.services()) s->set_sink(nullptr);
+}
+
+void DecisionLoop::activate(DriverControl& driver) {
+  driver_ = &driver;
+  if (!options_.serialized) return;
+  std::vector<scheduler::ServiceCgroup> groups;
+  for (const auto& [service, dir] : run_.service_cgroup_dirs()) groups.push_back({service, dir});
+  census_ = std::make_unique<scheduler::ThreadCensus>(std::move(groups));
+  scheduler::QuiescenceOptions q;
+  q.cap = options_.quiescence_cap;
+  quiescence_ = std::make_unique<scheduler::QuiescenceDetector>(*census_, q);
+  // Start-up ran free, and so does its tail: a service still reading the
+  // healthcheck's closed connection settles before the first decision, so
+  // every run starts from the same quiet state.
+  scheduler::QuiescenceDetector::Result settled =
+      quiescence_->await([this](std::chrono::nanoseconds max_wait) { run_.poll(max_wait); });
+  if (!settled.reached) warn("services not quiescent when the test body started: " + settled.warning);
+  ordinals_.number(census_->refresh());
+  for (const auto& s : run_.services()) recorder_.normalizer().add_pid(s->pid());
+  active_ = true;
+}
+
+void DecisionLoop::pump(std::chrono::nanoseconds max_wait) {
+  run_.poll(max_wait);  // receives notifications (park()), curl, pipes, timers; throws Interrupted
+  if (driver_) driver_->resume_ready();
+}
+
+void DecisionLoop::settle() {
+  // Everything that can run without a decision runs first: the loop's own
+  // ready work and the fibers it unblocked.
+  for (int rounds = 0; rounds < 1000; ++rounds) {
+    int ran = run_.poll(std::chrono::nanoseconds(0));
+    if (driver_) ran += driver_->resume_ready();
+    if (ran == 0) break;
+  }
+  scheduler::QuiescenceDetector::Result r =
+      quiescence_->await([this](std::chrono::nanoseconds max_wait) { pump(max_wait); });
+  if (!r.reached) warn("quiescence not reached at decision " + std::to_string(step_ + 1) + ": " + r.warning);
+  // Adopt a thread born since the last decision that has not made a
+  // syscall of interest yet: the released clone's child.
+  if (pending_clone_) {
+    for (const scheduler::ThreadInfo& t : census_->refresh())
+      if (pending_clone_ && t.service == pending_clone_->first && !ordinals_.known(t.service, t.tid))
+        (void)thread_of(t.service, t.tid);
+    pending_clone_.reset();
+  }
+}
+
+void DecisionLoop::advance() {
+  if (!active_) {
+    // Free run: the loop runs as fast as events arrive.
+    pump(std::chrono::milliseconds(50));
+    return;
+  }
+  settle();
+  record_released();
+  if (driver_->finished()) return;
+
+  std::vector<Candidate> candidates = enabled();
+  if (candidates.empty()) {
+    // Nothing can proceed until something happens: a timer (a step's own
+    // timeout, a service's retry), a process exiting.
+    auto start = Clock::now();
+    pump(std::chrono::milliseconds(20));
+    idle_ += Clock::now() - start;
+    if (idle_ > options_.idle_cap && !idle_warned_) {
+      idle_warned_ = true;
+      warn("nothing enabled for " + std::to_string(options_.idle_cap.count()) + " ms before decision " +
+           std::to_string(step_ + 1));
+    }
+    return;
+  }
+  idle_ = {};
+  idle_warned_ = false;
+  std::vector<traces::EventIdentity> ids;
+  ids.reserve(candidates.size());
+  for (const Candidate& c : candidates) ids.push_back(c.id);
+  ++step_;
+  size_t pick = strategy_->choose(ids, step_);
+  Candidate& c = candidates.at(pick);
+  if (c.parked != SIZE_MAX) {
+    release_parked(c.parked, step_, recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread));
+    return;
+  }
+  traces::EventIdentity id = recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread);
+  const traces::TraceEvent& e = recorder_.record(id, step_, "start", "", "");
+  if (step_ <= expected_outcomes_.size() && !expected_outcomes_[step_ - 1].empty() &&
+      expected_outcomes_[step_ - 1] != "start")
+    throw scheduler::Divergence(step_, id.text() + " -> " + expected_outcomes_[step_ - 1], {id.text() + " -> start"},
+                                "decision " + std::to_string(step_) + " was expected to end " +
+                                    expected_outcomes_[step_ - 1]);
+  driver_sends_[c.target].push_back(e.clock);
+  driver_->release_step(c.fiber);
+}
+
+std::vector<DecisionLoop::Candidate> DecisionLoop::enabled() {
+  std::vector<Candidate> out;
+  for (size_t i = 0; i < parked_.size();) {
+    Parked& p = parked_[i];
+    if (!p.service->still_valid(p.ev.id)) {  // the thread died or was killed while parked
+      parked_.erase(parked_.begin() + static_cast<std::ptrdiff_t>(i));
+      continue;
+    }
+    if (is_enabled(p)) {
+      Candidate c;
+      c.id = recorder_.preview(p.service->name(), p.action, p.resource, p.thread);
+      c.parked = i;
+      out.push_back(std::move(c));
+    }
+    ++i;
+  }
+  for (const DriverControl::PendingStep& s : driver_->pending_steps()) {
+    Candidate c;
+    c.id = recorder_.preview(s.fiber, s.method, s.target, "");
+    c.fiber = s.fiber;
+    c.target = s.target;
+    out.push_back(std::move(c));
+  }
+  // Canonical order: a seed or a decision list means the same schedule
+  // whatever order notifications happened to arrive in.
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.id.text() < b.id.text(); });
+  return out;
+}
+
+bool DecisionLoop::is_enabled(Parked& p) {
+  if (p.wait == Wait::None || !p.dup) return true;
+  if (p.dontwait || scheduler::nonblocking(p.dup.get())) return true;
+  scheduler::Direction d = p.wait == Wait::Read    ? scheduler::Direction::Read
+                           : p.wait == Wait::Write ? scheduler::Direction::Write
+                                                   : scheduler::Direction::Accept;
+  return scheduler::ready(p.dup.get(), d);
+}
+
+void DecisionLoop::release_parked(size_t index, uint64_t step, traces::EventIdentity id) {
+  Released r;
+  r.p = std::move(parked_.at(index));
+  parked_.erase(parked_.begin() + static_cast<std::ptrdiff_t>(index));
+  r.step = step;
+  r.id = std::move(id);
+  if (r.p.stream && r.p.dup) {
+    if (auto pos = scheduler::stream_position(r.p.dup.get())) {
+      r.p.pos_before = r.p.kind == Kind::Read ? pos->read : pos->written;
+      r.p.have_pos = r.p.kind == Kind::Read || r.p.kind == Kind::Write;
+    }
+  }
+  if (r.p.kind == Kind::Clone) pending_clone_ = std::make_pair(r.p.service->name(), r.p.thread);
+  // The parked copy's name pointed into the supervisor's table, which may
+  // have grown since: point it at our own copy for the rules to read.
+  SyscallEvent ev = r.p.ev;
+  ev.name = r.p.action;
+  r.outcome = r.p.service->release(ev);
+  last_ = std::move(r);
+}
+
+void DecisionLoop::record_released() {
+  if (!last_) return;
+  Released r = std::move(*last_);
+  last_.reset();
+  Parked& p = r.p;
+  std::vector<traces::VectorClock> merges;
+  std::string detail;
+  bool delivered = r.outcome.kind == FaultOutcome::Kind::Allow || r.outcome.kind == FaultOutcome::Kind::ContinueAfter ||
+                   r.outcome.kind == FaultOutcome::Kind::WireDelay;
+  if (p.kind == Kind::Read && p.stream && delivered) {
+    if (p.peer_is_driver) {
+      // The driver's request: the oldest step to this interface not yet
+      // consumed (the driver's sockets are faultbox's own, never seen here).
+      std::string target = iface_of_port_.count(port_of(p.local)) ? iface_of_port_[port_of(p.local)] : "";
+      auto it = driver_sends_.find(target);
+      if (it != driver_sends_.end() && !it->second.empty()) {
+        merges.push_back(it->second.front());
+        it->second.pop_front();
+      }
+    } else if (p.have_pos && p.dup) {
+      if (auto after = scheduler::stream_position(p.dup.get()))
+        merges = recorder_.messages().received(p.local, p.peer, p.pos_before, after->read);
+    } else {
+      merges = recorder_.messages().received_any(p.local, p.peer);
+    }
+  }
+  const std::string outcome = outcome_text(r.outcome);
+  if (r.step <= expected_outcomes_.size() && !expected_outcomes_[r.step - 1].empty() &&
+      expected_outcomes_[r.step - 1] != outcome)
+    throw scheduler::Divergence(r.step, r.id.text() + " -> " + expected_outcomes_[r.step - 1], {r.id.text() + " -> " + outcome},
+                                "decision " + std::to_string(r.step) + " (" + r.id.text() + ") was expected to end " +
+                                    expected_outcomes_[r.step - 1] + " but ended " + outcome);
+  const traces::TraceEvent& e = recorder_.record(r.id, r.step, outcome, field(r.outcome.label), detail, merges);
+  if (p.kind == Kind::Write && p.stream && delivered && !p.peer_is_driver) {
+    std::optional<uint64_t> after;
+    if (p.have_pos && p.dup)
+      if (auto pos = scheduler::stream_position(p.dup.get())) after = pos->written;
+    traces::VectorClock clock = e.clock;
+    try {
+      if (after && *after > p.pos_before)
+        recorder_.messages().sent(p.local, p.peer, p.pos_before, *after, clock);
+      else if (!after)
+        recorder_.messages().sent_message(p.local, p.peer, clock);
+    } catch (const std::exception&) {
+      // The same endpoints again with positions from the start: a new
+      // connection reused an ephemeral port (close() is not an event here).
+      recorder_.messages().closed(p.local, p.peer);
+      if (after && *after > p.pos_before) recorder_.messages().sent(p.local, p.peer, p.pos_before, *after, clock);
+    }
+  }
+}
+
+void DecisionLoop::step_finished(const std::string& fiber, const std::string& target, const std::string& outcome) {
+  // The response merges the service's clock: whatever it sent to the
+  // driver on that interface since the request.
+  std::vector<traces::VectorClock> merges;
+  size_t dot = target.find('.');
+  std::string service = target.substr(0, dot);
+  traces::VectorClock svc = recorder_.clock_of(service);
+  if (!svc.empty()) merges.push_back(svc);
+  recorder_.record(recorder_.identify(fiber, "response", target, ""), 0, field(outcome), "", "", merges);
+}
+
+void DecisionLoop::assertion_failed(const std::string& fiber, const std::string& where_and_message) {
+  recorder_.record(recorder_.identify(fiber, "assert", "-", ""), 0, "failed", "", where_and_message);
+}
+
+void DecisionLoop::test_ended(const std::string& fiber, const std::string& verdict) {
+  recorder_.record(recorder_.identify(fiber, "return", "-", ""), 0, verdict, "", "");
+}
+
+void DecisionLoop::finish() {
+  if (finished_) return;
+  finished_ = true;
+  if (active_) {
+    // The last decision's effect is part of the run.
+    try {
+      settle();
+    } catch (...) {
+      // Interrupted while finishing: the run unwinds anyway.
+    }
+    record_released();
+  }
+  active_ = false;
+  release_all_parked();
+  if (strategy_) strategy_->finished(step_);
+}
+
+void DecisionLoop::release_all_parked() {
+  for (Parked& p : parked_) p.service->release_unrecorded(p.ev.id);
+  parked_.clear();
+}
+
+bool DecisionLoop::park(ServiceInstance& from, const SyscallEvent& ev) {
+  if (!active_) return false;
+  std::optional<Parked> p = classify(from, ev);
+  if (!p) return false;
+  parked_.push_back(std::move(*p));
+  return true;
+}
+
+void DecisionLoop::faulted(ServiceInstance& from, const SyscallEvent& ev, const FaultOutcome& outcome) {
+  if (outcome.stale) return;
+  std::string resource = "-";
+  if (std::optional<Parked> p = classify(from, ev)) resource = p->resource;
+  std::string thread = active_ ? thread_of(from.name(), ev.tid) : "";
+  recorder_.record(recorder_.identify(from.name(), std::string(ev.name), resource, thread), 0, outcome_text(outcome),
+                   field(outcome.label), "");
+}
+
+std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from, const SyscallEvent& ev) {
+  auto it = interests().find(ev.name);
+  if (it == interests().end()) return std::nullopt;
+  const Interest& in = it->second;
+  Parked p;
+  p.service = &from;
+  p.ev = ev;
+  p.action = std::string(ev.name);
+  p.ev.name = {};  // pointed into the supervisor's table; `action` keeps the text (see release_parked)
+  p.kind = static_cast<Kind>(in.kind);
+  TargetInspector& target = run_.inspector();
+
+  if (p.kind == Kind::Clone) {
+    p.resource = "-";
+  } else if (in.arg == Arg::Fd) {
+    const int fd = static_cast<int>(ev.args[0]);
+    const FdFacts* facts = target.fd(ev.tgid, fd);
+    if (!facts) return std::nullopt;
+    if (facts->kind == FdKind::Socket) {
+      const SocketFacts& s = facts->socket;
+      if (!s.is_inet_stream()) return std::nullopt;  // unix sockets and UDP are not service links
+      if (p.kind == Kind::Connect) {
+        auto dst = target.sockaddr_at(ev.tgid, ev.args[1], ev.args[2]);
+        if (!dst) return std::nullopt;
+        p.resource = recorder_.normalizer().peer(dst->str());
+      } else if (p.kind == Kind::Accept || s.listening) {
+        if (!s.local) return std::nullopt;
+        p.kind = Kind::Accept;
+        p.wait = Wait::Accept;
+        auto iface = iface_of_port_.find(s.local->port);
+        p.resource = iface != iface_of_port_.end() ? iface->second : from.name() + ":" + std::to_string(s.local->port);
+      } else {
+        if (!s.local || !s.peer) return std::nullopt;  // not connected: nothing moves between services
+        p.stream = true;
+        p.local = s.local->str();
+        p.peer = s.peer->str();
+        // Name this end for its peer: a client's ephemeral endpoint is the
+        // service itself ("api" as redis sees it); a server's end is already
+        // its interface.
+        if (!iface_of_port_.count(s.local->port)) recorder_.normalizer().add_client(p.local, from.name());
+        p.resource = recorder_.normalizer().peer(p.peer);
+        // A peer that is no service's socket and no declared interface is
+        // faultbox's own (the driver, a healthcheck): there is nothing else
+        // in the run's namespace.
+        p.peer_is_driver = p.resource.rfind("ext:", 0) == 0 || p.resource == "test";
+        if (p.peer_is_driver) p.resource = "test";
+        if (p.kind == Kind::Read) p.wait = Wait::Read;
+        if (p.kind == Kind::Write) p.wait = Wait::Write;
+        if (in.flags_arg >= 0 && (ev.args[in.flags_arg] & MSG_DONTWAIT)) p.dontwait = true;
+      }
+      if (p.wait != Wait::None || p.stream) p.dup = duplicate(ev.tgid, fd);
+    } else if (facts->kind == FdKind::RegularFile) {
+      if (p.kind == Kind::Connect || p.kind == Kind::Accept) return std::nullopt;
+      if (uninteresting_path(facts->path)) return std::nullopt;
+      p.resource = recorder_.normalizer().path(facts->path);
+    } else {
+      return std::nullopt;  // pipes (the log drain), devices, epoll…
+    }
+  } else {
+    const int path_index = in.arg == Arg::PathAt ? 1 : 0;
+    auto raw = target.string_at(ev.tgid, ev.args[path_index]);
+    if (!raw) return std::nullopt;
+    const int dirfd = in.arg == Arg::PathAt ? static_cast<int>(ev.args[0]) : AT_FDCWD;
+    auto abs = target.absolute(ev.tid, ev.tgid, dirfd, *raw);
+    std::string path = abs ? *abs : *raw;
+    if (uninteresting_path(path)) return std::nullopt;
+    p.resource = recorder_.normalizer().path(path);
+  }
+  if (p.resource.empty()) p.resource = "-";
+  p.thread = thread_of(from.name(), ev.tid);
+  return p;
+}
+
+std::string DecisionLoop::thread_of(const std::string& service, pid_t tid) {
+  // The first sight of a thread born after the body started: the clone
+  // released last made it (clones are decisions, one at a time).
+  if (pending_clone_ && pending_clone_->first == service && !ordinals_.known(service, tid)) {
+    std::string creator = pending_clone_->second;
+    pending_clone_.reset();
+    return ordinals_.adopt(service, tid, creator);
+  }
+  return ordinals_.ordinal_of(service, tid);
+}
+
+UniqueFd DecisionLoop::duplicate(pid_t tgid, int fd) {
+  auto it = pidfds_.find(tgid);
+  if (it == pidfds_.end()) {
+    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, tgid, 0));
+    if (pidfd < 0) return UniqueFd();
+    it = pidfds_.emplace(tgid, UniqueFd(pidfd)).first;
+  }
+  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_getfd, it->second.get(), fd, 0)));
+}
+
+std::string DecisionLoop::outcome_text(const FaultOutcome& o) const {
+  switch (o.kind) {
+    case FaultOutcome::Kind::Allow: return "allow";
+    case FaultOutcome::Kind::Fail: return "deny " + errno_name(o.err);
+    case FaultOutcome::Kind::ContinueAfter: return "delay " + std::to_string(o.delay_ns / 1000000) + "ms";
+    case FaultOutcome::Kind::WireDelay: return "hold-syn " + std::to_string(o.delay_ns / 1000000) + "ms";
+  }
+  return "allow";
+}
+
+void DecisionLoop::warn(std::string line) { warnings_.push_back(std::move(line)); }
+
+}  // namespace faultbox::engine

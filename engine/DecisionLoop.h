@@ -1,0 +1,198 @@
+// A serialized run's decision point (DESIGN.md §4): from the moment the test
+// body starts, every syscall of interest of every service stays parked in
+// its seccomp notification, and the run advances one decision at a time:
+//
+//   1. settle: run the event loop (which receives and parks notifications)
+//      and the driver's fibers until the services are quiescent by kernel
+//      state (scheduler::QuiescenceDetector) and every fiber is blocked;
+//   2. record what the previous decision did, now that it is complete (a
+//      receive's byte range is known only after it returned);
+//   3. the enabled set: parked events that can proceed (a blocking
+//      read/recv/accept only when data or a connection waits) and the
+//      driver steps that are ready to start;
+//   4. the Strategy picks one; it is released (fault rules decide its
+//      outcome at this moment) and becomes decision N of the trace.
+//
+// The syscalls of interest are those that move data between services or
+// touch files and threads: connect, accept, the read/write/send/recv
+// families on TCP sockets and regular files, open/rename/unlink/truncate/
+// fsync on files, and clone/fork (so a new thread is named by the clone
+// that made it). Everything else — pipes to faultbox's log drain, epoll,
+// mmap — is answered at once: it cannot change what another service sees.
+//
+// Free runs (--free) use the same object with nothing parked: it records
+// the driver's steps and the faults that fired, and the trace says it
+// cannot be replayed.
+//
+// Lives on the loop thread; destroy it before the Run it watches.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/FaultOutcome.h"
+#include "engine/Run.h"
+#include "engine/ServiceInstance.h"
+#include "engine/UniqueFd.h"
+#include "recorder/Recorder.h"
+#include "scheduler/QuiescenceDetector.h"
+#include "scheduler/Strategy.h"
+#include "scheduler/ThreadCensus.h"
+#include "scheduler/ThreadOrdinals.h"
+#include "traces/TraceFile.h"
+
+namespace faultbox::engine {
+
+// What the decision loop needs from the driver (engine/Driver implements it):
+// which fibers wait to start a step, and the means to let one go.
+class DriverControl {
+ public:
+  struct PendingStep {
+    std::string fiber;      // "test", "test/1", …
+    std::string method;     // "GET", "POST", …, "send"
+    std::string target;     // "api.http"
+  };
+  virtual ~DriverControl() = default;
+  virtual std::vector<PendingStep> pending_steps() const = 0;
+  // Lets `fiber`'s pending step start; the fiber runs until it blocks again.
+  virtual void release_step(const std::string& fiber) = 0;
+  // Resumes fibers whose wait is satisfied; how many ran.
+  virtual int resume_ready() = 0;
+  // The test body (every fiber) has finished.
+  virtual bool finished() const = 0;
+};
+
+class DecisionLoop final : public NotificationSink {
+ public:
+  struct Options {
+    bool serialized = true;
+    // Longest wait for quiescence before deciding anyway (a determinism
+    // warning in the trace).
+    std::chrono::milliseconds quiescence_cap{5000};
+    // Longest wait with nothing enabled before a warning (timers normally
+    // produce an event long before: a step's own timeout does).
+    std::chrono::milliseconds idle_cap{30000};
+  };
+
+  DecisionLoop(Run& run, scheduler::Strategy* strategy, Options options);
+  ~DecisionLoop() override;
+  DecisionLoop(const DecisionLoop&) = delete;
+  DecisionLoop& operator=(const DecisionLoop&) = delete;
+
+  // The test body starts now: number the threads, start parking.
+  void activate(DriverControl& driver);
+  // One decision (serialized) or one loop iteration (free). The driver's
+  // run loop calls it until the body finished. Throws Divergence (replay)
+  // and Interrupted.
+  void advance();
+  // The body finished (or threw): record what is still pending, tell the
+  // strategy (a replay that expected more decisions diverges), stop parking
+  // and let every parked syscall go.
+  void finish();
+
+  // Replay: the outcome text each decision must have (index = step - 1).
+  void expect_outcomes(std::vector<std::string> outcomes) { expected_outcomes_ = std::move(outcomes); }
+
+  // Driver-side events the driver reports (host = fiber name).
+  void step_finished(const std::string& fiber, const std::string& target, const std::string& outcome);
+  void assertion_failed(const std::string& fiber, const std::string& where_and_message);
+  // The body returned ("pass") or failed: the driver's last event, so every
+  // trace has at least one.
+  void test_ended(const std::string& fiber, const std::string& verdict);
+
+  uint64_t decisions() const { return step_; }
+  const std::vector<std::string>& warnings() const { return warnings_; }
+  const recorder::Recorder& recorder() const { return recorder_; }
+
+  // NotificationSink
+  bool park(ServiceInstance& from, const SyscallEvent& ev) override;
+  void faulted(ServiceInstance& from, const SyscallEvent& ev, const FaultOutcome& outcome) override;
+
+ private:
+  enum class Wait { None, Read, Write, Accept };
+  enum class Kind { Connect, Accept, Read, Write, File, Clone };
+
+  struct Parked {
+    ServiceInstance* service = nullptr;
+    SyscallEvent ev;
+    std::string action;    // kernel name (ev.name points into the supervisor)
+    std::string resource;  // normalized
+    std::string thread;    // ordinal
+    Kind kind = Kind::File;
+    Wait wait = Wait::None;
+    bool dontwait = false;  // MSG_DONTWAIT in the flags argument
+    bool stream = false;    // a TCP socket: byte positions pair messages
+    std::string local, peer;  // socket endpoints ("127.0.0.1:8080")
+    bool peer_is_driver = false;
+    UniqueFd dup;  // pidfd_getfd duplicate of the fd, for readiness and positions
+    uint64_t pos_before = 0;
+    bool have_pos = false;
+  };
+
+  struct Released {
+    Parked p;
+    uint64_t step = 0;
+    traces::EventIdentity id;
+    FaultOutcome outcome;
+  };
+
+  struct Candidate {
+    traces::EventIdentity id;
+    size_t parked = SIZE_MAX;   // index into parked_, or
+    std::string fiber;          // a driver step
+    std::string target;
+  };
+
+  void settle();
+  void pump(std::chrono::nanoseconds max_wait);
+  void record_released();
+  std::vector<Candidate> enabled();
+  bool is_enabled(Parked& p);
+  void release_parked(size_t index, uint64_t step, traces::EventIdentity id);
+  void release_all_parked();
+  std::optional<Parked> classify(ServiceInstance& from, const SyscallEvent& ev);
+  std::string thread_of(const std::string& service, pid_t tid);
+  std::string peer_name(const std::string& service, const std::string& local, uint16_t local_port,
+                        const std::string& peer, uint16_t peer_port, bool* is_driver);
+  UniqueFd duplicate(pid_t tgid, int fd);
+  std::string outcome_text(const FaultOutcome& o) const;
+  void warn(std::string line);
+
+  Run& run_;
+  scheduler::Strategy* strategy_;
+  Options options_;
+  DriverControl* driver_ = nullptr;
+  bool active_ = false;
+  bool finished_ = false;
+  uint64_t step_ = 0;
+  recorder::Recorder recorder_;
+  std::unique_ptr<scheduler::ThreadCensus> census_;
+  std::unique_ptr<scheduler::QuiescenceDetector> quiescence_;
+  scheduler::ThreadOrdinals ordinals_;
+  std::deque<Parked> parked_;
+  std::optional<Released> last_;
+  // A clone was released: the next new thread of that service is its child.
+  std::optional<std::pair<std::string, std::string>> pending_clone_;  // service, creator ordinal
+  std::map<std::string, std::string> endpoint_owner_;  // "ip:port" → service
+  std::map<uint16_t, std::string> iface_of_port_;      // declared port → "svc.iface"
+  // Driver sends not yet consumed by a service, per target interface.
+  std::map<std::string, std::deque<traces::VectorClock>> driver_sends_;
+  std::unordered_map<pid_t, UniqueFd> pidfds_;
+  std::vector<std::string> warnings_;
+  std::chrono::steady_clock::duration idle_{};
+  bool idle_warned_ = false;
+  std::vector<std::string> expected_outcomes_;
+};
+
+}  // namespace faultbox::engine

@@ -1,0 +1,56 @@
+#include "scheduler/Strategy.h"
+
+namespace faultbox::scheduler {
+
+Divergence::Divergence(uint64_t s, std::string exp, std::vector<std::string> en, std::string why)
+    : std::runtime_error(std::move(why)), step(s), expected(std::move(exp)), enabled(std::move(en)) {}
+
+size_t RandomStrategy::choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) {
+  (void)step;
+  // uniform_int_distribution's algorithm is implementation-defined; a plain
+  // modulo keeps a seed meaning the same schedule across standard libraries
+  // (the bias over a handful of choices is irrelevant here).
+  return static_cast<size_t>(rng_() % enabled.size());
+}
+
+PrefixStrategy::PrefixStrategy(std::vector<traces::EventIdentity> prefix, std::unique_ptr<Strategy> then,
+                               std::string name)
+    : prefix_(std::move(prefix)), then_(std::move(then)), name_(std::move(name)) {}
+
+namespace {
+std::vector<std::string> texts(const std::vector<traces::EventIdentity>& ids) {
+  std::vector<std::string> out;
+  out.reserve(ids.size());
+  for (const auto& id : ids) out.push_back(id.text());
+  return out;
+}
+}  // namespace
+
+size_t PrefixStrategy::choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) {
+  if (step <= prefix_.size()) {
+    const traces::EventIdentity& want = prefix_[step - 1];
+    for (size_t i = 0; i < enabled.size(); ++i) {
+      if (enabled[i] == want) {
+        ++followed_;
+        return i;
+      }
+    }
+    throw Divergence(step, want.text(), texts(enabled),
+                     "decision " + std::to_string(step) + " expected " + want.text() + ", which is not enabled");
+  }
+  if (!then_)
+    throw Divergence(step, "", texts(enabled),
+                     "the run needs decision " + std::to_string(step) + " but the trace has only " +
+                         std::to_string(prefix_.size()));
+  return then_->choose(enabled, step);
+}
+
+void PrefixStrategy::finished(uint64_t decisions) {
+  if (decisions < prefix_.size())
+    throw Divergence(decisions + 1, prefix_[decisions].text(), {},
+                     "the test ended after " + std::to_string(decisions) + " decisions but the trace has " +
+                         std::to_string(prefix_.size()));
+  if (then_) then_->finished(decisions);
+}
+
+}  // namespace faultbox::scheduler

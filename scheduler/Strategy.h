@@ -1,0 +1,76 @@
+// Which enabled event goes next (DESIGN.md §4, step 3). The decision loop
+// (engine/DecisionLoop) waits for quiescence, computes the enabled set and
+// asks the strategy; the strategy never sees processes, only identities.
+//
+// Every strategy is deterministic given its inputs: the enabled set is
+// passed in a canonical order (sorted by identity text), so a seed or a
+// recorded decision list reproduces the same run.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "traces/TraceFile.h"
+
+namespace faultbox::scheduler {
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // "random", "replay", …: written into the trace header.
+  virtual std::string name() const = 0;
+  // Picks one of `enabled` (never empty, canonical order) for decision
+  // `step` (1-based). Returns its index. May throw Divergence.
+  virtual size_t choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) = 0;
+  // The test body ended after `decisions` decisions. A replay that still
+  // expected decisions throws Divergence here.
+  virtual void finished(uint64_t decisions) { (void)decisions; }
+};
+
+// A run left the decisions it was asked to follow: replay's mismatch, or an
+// exploration prefix that can no longer be followed. Never repaired.
+class Divergence : public std::runtime_error {
+ public:
+  Divergence(uint64_t step, std::string expected, std::vector<std::string> enabled, std::string why);
+  uint64_t step;
+  std::string expected;              // identity text, "" when the run went past the end
+  std::vector<std::string> enabled;  // identity texts at that step
+};
+
+// Seeded uniform choice: `faultbox test`'s default (the seed is printed).
+class RandomStrategy final : public Strategy {
+ public:
+  explicit RandomStrategy(uint64_t seed) : rng_(seed) {}
+  std::string name() const override { return "random"; }
+  size_t choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) override;
+
+ private:
+  std::mt19937_64 rng_;
+};
+
+// Follows `prefix` (identity at decision 1, 2, …) exactly, then hands over
+// to `then`; with no `then` (replay) the run must end exactly when the
+// prefix does. A decision whose expected identity is not enabled throws
+// Divergence with the expected and the enabled identities.
+class PrefixStrategy final : public Strategy {
+ public:
+  PrefixStrategy(std::vector<traces::EventIdentity> prefix, std::unique_ptr<Strategy> then, std::string name);
+  std::string name() const override { return name_; }
+  size_t choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) override;
+  void finished(uint64_t decisions) override;
+  // Decisions taken from the prefix so far.
+  uint64_t followed() const { return followed_; }
+  uint64_t prefix_size() const { return prefix_.size(); }
+
+ private:
+  std::vector<traces::EventIdentity> prefix_;
+  std::unique_ptr<Strategy> then_;
+  std::string name_;
+  uint64_t followed_ = 0;
+};
+
+}  // namespace faultbox::scheduler
