@@ -15,6 +15,7 @@
 
 #include "cli/Commands.h"
 #include "cli/ExitCodes.h"
+#include "cli/SpecLoading.h"
 #include "cli/TestRun.h"
 #include "engine/Cgroup.h"
 #include "engine/EngineError.h"
@@ -101,22 +102,9 @@ int run_replay(const ReplayOptions& options) {
 
   std::string spec_dir = fs::absolute(fs::path(spec_path)).parent_path().lexically_normal().string();
   engine::EngineHost host(spec_dir);
-  std::unique_ptr<Spec> spec;
-  try {
-    spec = Spec::load(spec_path, host);
-  } catch (const engine::TopologyEnvironmentError& e) {
-    std::cerr << "faultbox replay: " << e.what() << "\n";
-    return kExitEnvironment;
-  } catch (const SourceErrors& e) {
-    std::cerr << render_source_errors(e) << "\n";
-    return kExitUsage;
-  } catch (const EvalError& e) {
-    std::cerr << render_eval_error(e) << "\n";
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    std::cerr << "faultbox replay: " << e.what() << "\n";
-    return kExitUsage;
-  }
+  int load_rc = kExitOk;
+  std::unique_ptr<Spec> spec = load_spec_or_report(spec_path, host, "replay", load_rc);
+  if (!spec) return load_rc;
   for (const auto& [service, recorded] : h.binaries) {
     const ServiceSpec* s = spec->topology().find_service(service);
     if (!s) {

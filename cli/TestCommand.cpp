@@ -13,6 +13,7 @@
 
 #include "cli/Commands.h"
 #include "cli/ExitCodes.h"
+#include "cli/SpecLoading.h"
 #include "cli/JsonReport.h"
 #include "cli/JunitReport.h"
 #include "cli/ReportFile.h"
@@ -61,22 +62,9 @@ int run_test(const TestOptions& options) {
   namespace fs = std::filesystem;
   std::string spec_dir = fs::absolute(fs::path(options.spec)).parent_path().lexically_normal().string();
   engine::EngineHost host(spec_dir);
-  std::unique_ptr<Spec> spec;
-  try {
-    spec = Spec::load(options.spec, host);
-  } catch (const engine::TopologyEnvironmentError& e) {
-    std::cerr << "faultbox test: " << e.what() << "\n";
-    return kExitEnvironment;
-  } catch (const SourceErrors& e) {
-    std::cerr << render_source_errors(e) << "\n";
-    return kExitUsage;
-  } catch (const EvalError& e) {
-    std::cerr << render_eval_error(e) << "\n";
-    return kExitUsage;
-  } catch (const std::exception& e) {
-    std::cerr << "faultbox test: " << e.what() << "\n";
-    return kExitUsage;
-  }
+  int load_rc = kExitOk;
+  std::unique_ptr<Spec> spec = load_spec_or_report(options.spec, host, "test", load_rc);
+  if (!spec) return load_rc;
 
   std::vector<const TestSpec*> tests;
   for (const TestSpec& t : spec->topology().tests)

@@ -3,6 +3,7 @@
 // command's arguments, and the commands live in their own files.
 #include <CLI/CLI.hpp>
 
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -20,23 +21,21 @@ int usage_error(const std::string& msg) {
   return kExitUsage;
 }
 
-// Parses one command's arguments with CLI11: exactly one positional operand.
-int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, const char* operand_name,
-                  std::string& operand) {
+// One command's parser: help is ours (`faultbox help CMD`), so -h/--help
+// only asks for it; the options are added by `add`.
+int parse_command(const CommandDoc& cmd, const std::vector<std::string>& args,
+                  const std::function<void(CLI::App&)>& add) {
   CLI::App app{std::string(cmd.summary), "faultbox " + std::string(cmd.name)};
-  app.set_help_flag();  // help is ours: faultbox help CMD
+  app.set_help_flag();
   bool help = false;
   app.add_flag("-h,--help", help);
-  app.add_option(operand_name, operand)->required();
+  add(app);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
-    if (help) {
-      std::cout << command_help(cmd);
-      return -1;
-    }
-    return usage_error(std::string(cmd.name) + ": " + e.what() + " (usage: " + std::string(cmd.usage) + ")");
+    if (!help)
+      return usage_error(std::string(cmd.name) + ": " + e.what() + " (usage: " + std::string(cmd.usage) + ")");
   }
   if (help) {
     std::cout << command_help(cmd);
@@ -45,67 +44,41 @@ int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, c
   return kExitOk;
 }
 
-// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--network host] [--junit FILE] [--json FILE] [-v]
+// Exactly one positional operand.
+int parse_operand(const CommandDoc& cmd, const std::vector<std::string>& args, const char* operand_name,
+                  std::string& operand) {
+  return parse_command(cmd, args, [&](CLI::App& app) { app.add_option(operand_name, operand)->required(); });
+}
+
+// faultbox test SPEC [--test GLOB] [--runs N] [--seed S] [--free] [--trace-dir DIR] [--network host]
+//                    [--junit FILE] [--json FILE] [-v]
 int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, TestOptions& options) {
-  CLI::App app{std::string(cmd.summary), "faultbox test"};
-  app.set_help_flag();  // help is ours: faultbox help test
-  bool help = false;
-  app.add_flag("-h,--help", help);
-  app.add_option("SPEC", options.spec)->required();
-  app.add_option("--test", options.test_glob);
-  app.add_option("--runs", options.runs)->check(CLI::Range(1, 1000000));
-  app.add_option("--seed", options.seed);
-  app.add_flag("-v,--verbose", options.verbose);
   // A value rather than a flag: "host" is the only mode faultbox has beside
   // its default per-run namespace, and the spelling matches docker's.
   std::string network;
-  app.add_option("--network", network)->check(CLI::IsMember({"host"}));
-  app.add_option("--junit", options.junit);
-  app.add_option("--json", options.json);
-  app.add_flag("--free", options.free);
-  app.add_option("--trace-dir", options.trace_dir);
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    if (help) {
-      std::cout << command_help(cmd);
-      return -1;
-    }
-    return usage_error("test: " + std::string(e.what()) + " (usage: " + std::string(cmd.usage) + ")");
-  }
-  if (help) {
-    std::cout << command_help(cmd);
-    return -1;
-  }
+  int rc = parse_command(cmd, args, [&](CLI::App& app) {
+    app.add_option("SPEC", options.spec)->required();
+    app.add_option("--test", options.test_glob);
+    app.add_option("--runs", options.runs)->check(CLI::Range(1, 1000000));
+    app.add_option("--seed", options.seed);
+    app.add_flag("-v,--verbose", options.verbose);
+    app.add_option("--network", network)->check(CLI::IsMember({"host"}));
+    app.add_option("--junit", options.junit);
+    app.add_option("--json", options.json);
+    app.add_flag("--free", options.free);
+    app.add_option("--trace-dir", options.trace_dir);
+  });
   options.network_host = network == "host";
-  return kExitOk;
+  return rc;
 }
 
 // faultbox replay TRACE [--rr SERVICE] [-v]
 int parse_replay(const CommandDoc& cmd, const std::vector<std::string>& args, ReplayOptions& options) {
-  CLI::App app{std::string(cmd.summary), "faultbox replay"};
-  app.set_help_flag();  // help is ours: faultbox help replay
-  bool help = false;
-  app.add_flag("-h,--help", help);
-  app.add_option("TRACE", options.trace)->required();
-  app.add_option("--rr", options.rr_service);
-  app.add_flag("-v,--verbose", options.verbose);
-  std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
-  try {
-    app.parse(reversed);
-  } catch (const CLI::ParseError& e) {
-    if (help) {
-      std::cout << command_help(cmd);
-      return -1;
-    }
-    return usage_error("replay: " + std::string(e.what()) + " (usage: " + std::string(cmd.usage) + ")");
-  }
-  if (help) {
-    std::cout << command_help(cmd);
-    return -1;
-  }
-  return kExitOk;
+  return parse_command(cmd, args, [&](CLI::App& app) {
+    app.add_option("TRACE", options.trace)->required();
+    app.add_option("--rr", options.rr_service);
+    app.add_flag("-v,--verbose", options.verbose);
+  });
 }
 
 }  // namespace

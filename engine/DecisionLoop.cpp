@@ -135,6 +135,7 @@ void DecisionLoop::activate(DriverControl& driver) {
   census_ = std::make_unique<scheduler::ThreadCensus>(std::move(groups));
   scheduler::QuiescenceOptions q;
   q.cap = options_.quiescence_cap;
+  q.interval = options_.quiescence_interval;
   quiescence_ = std::make_unique<scheduler::QuiescenceDetector>(*census_, q);
   // Start-up ran free, and so does its tail: a service still reading the
   // healthcheck's closed connection settles before the first decision, so
@@ -152,7 +153,7 @@ void DecisionLoop::pump(std::chrono::nanoseconds max_wait) {
   if (driver_) driver_->resume_ready();
 }
 
-void DecisionLoop::settle() {
+scheduler::QuiescenceDetector::Result DecisionLoop::settle() {
   // Everything that can run without a decision runs first: the loop's own
   // ready work and the fibers it unblocked.
   for (int rounds = 0; rounds < 1000; ++rounds) {
@@ -171,6 +172,7 @@ void DecisionLoop::settle() {
         (void)thread_of(t.service, t.tid);
     pending_clone_.reset();
   }
+  return r;
 }
 
 void DecisionLoop::advance() {
@@ -179,7 +181,28 @@ void DecisionLoop::advance() {
     pump(std::chrono::milliseconds(50));
     return;
   }
-  settle();
+  if (!timings_) {
+    settle();
+    decide();
+    return;
+  }
+  Timing t;
+  const auto start = Clock::now();
+  scheduler::QuiescenceDetector::Result settled = settle();
+  const auto settled_at = Clock::now();
+  const uint64_t before = step_;
+  last_enabled_ = 0;
+  decide();
+  t.decide = Clock::now() - settled_at;
+  t.settle = settled_at - start;
+  t.quiescence = settled.waited;
+  t.samples = settled.samples;
+  t.step = step_ != before ? step_ : 0;
+  t.enabled = last_enabled_;
+  timings_->push_back(t);
+}
+
+void DecisionLoop::decide() {
   record_released();
   if (driver_->finished()) return;
 
@@ -199,6 +222,7 @@ void DecisionLoop::advance() {
   }
   idle_ = {};
   idle_warned_ = false;
+  last_enabled_ = candidates.size();
   std::vector<traces::EventIdentity> ids;
   ids.reserve(candidates.size());
   for (const Candidate& c : candidates) ids.push_back(c.id);

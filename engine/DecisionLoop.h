@@ -83,6 +83,22 @@ class DecisionLoop final : public NotificationSink {
     // Longest wait with nothing enabled before a warning (timers normally
     // produce an event long before: a step's own timeout does).
     std::chrono::milliseconds idle_cap{30000};
+    // The pause between two quiescence samples (QuiescenceDetector's own
+    // default unless a caller — bench/bench_decision_cost — tries another).
+    std::chrono::nanoseconds quiescence_interval = scheduler::QuiescenceOptions{}.interval;
+  };
+
+  // Where a serialized advance() spent its time (bench/bench_decision_cost
+  // reads these). Off unless a caller passes a sink to record_timings();
+  // then two clock reads per phase and one push_back, nothing else changes.
+  // An advance() that throws records nothing.
+  struct Timing {
+    uint64_t step = 0;  // the decision this advance() made; 0 when none (nothing enabled, or the body ended)
+    std::chrono::nanoseconds settle{0};      // settle(): ready work, fibers, quiescence
+    std::chrono::nanoseconds quiescence{0};  // of which QuiescenceDetector::await
+    int samples = 0;                         // the samples that await took
+    std::chrono::nanoseconds decide{0};      // record the previous decision, the enabled set, choose, release
+    size_t enabled = 0;                      // the enabled set's size
   };
 
   DecisionLoop(Run& run, scheduler::Strategy* strategy, Options options);
@@ -112,6 +128,9 @@ class DecisionLoop final : public NotificationSink {
   void test_ended(const std::string& fiber, const std::string& verdict);
 
   uint64_t decisions() const { return step_; }
+  // Appends one Timing per serialized advance() to `sink` (null: off).
+  // `sink` must outlive the loop or be reset first.
+  void record_timings(std::vector<Timing>* sink) { timings_ = sink; }
   const std::vector<std::string>& warnings() const { return warnings_; }
   const recorder::Recorder& recorder() const { return recorder_; }
 
@@ -154,7 +173,9 @@ class DecisionLoop final : public NotificationSink {
     std::string target;
   };
 
-  void settle();
+  scheduler::QuiescenceDetector::Result settle();
+  // advance() after settle(): record, enabled set, choose, release.
+  void decide();
   void pump(std::chrono::nanoseconds max_wait);
   void record_released();
   std::vector<Candidate> enabled();
@@ -193,6 +214,8 @@ class DecisionLoop final : public NotificationSink {
   std::chrono::steady_clock::duration idle_{};
   bool idle_warned_ = false;
   std::vector<std::string> expected_outcomes_;
+  std::vector<Timing>* timings_ = nullptr;
+  size_t last_enabled_ = 0;  // the enabled set decide() saw last (for timings_)
 };
 
 }  // namespace faultbox::engine

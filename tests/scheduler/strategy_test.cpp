@@ -1,0 +1,100 @@
+// The strategies on synthetic enabled sets: a seed means one schedule, a
+// prefix is followed exactly or the run diverges, and a replay must end
+// exactly where its trace did.
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <vector>
+
+#include "scheduler/Strategy.h"
+
+namespace faultbox::scheduler {
+namespace {
+
+traces::EventIdentity id(const std::string& host, const std::string& action, uint64_t occurrence = 1) {
+  traces::EventIdentity e;
+  e.host = host;
+  e.action = action;
+  e.resource = "-";
+  e.occurrence = occurrence;
+  return e;
+}
+
+std::vector<traces::EventIdentity> three() { return {id("api", "read"), id("redis", "write"), id("test", "POST")}; }
+
+std::vector<size_t> picks(Strategy& s, int n) {
+  std::vector<size_t> out;
+  for (int i = 1; i <= n; ++i) out.push_back(s.choose(three(), static_cast<uint64_t>(i)));
+  return out;
+}
+
+TEST(RandomStrategy, SameSeedSameSchedule) {
+  RandomStrategy a(42), b(42);
+  EXPECT_EQ(picks(a, 50), picks(b, 50));
+}
+
+TEST(RandomStrategy, DifferentSeedsDiffer) {
+  RandomStrategy a(1), b(2);
+  EXPECT_NE(picks(a, 50), picks(b, 50));
+}
+
+TEST(RandomStrategy, EveryPickIsInRangeAndEachChoiceOccurs) {
+  RandomStrategy s(7);
+  std::vector<int> seen(3, 0);
+  for (size_t p : picks(s, 300)) {
+    ASSERT_LT(p, 3u);
+    ++seen[p];
+  }
+  for (int count : seen) EXPECT_GT(count, 0);
+}
+
+TEST(PrefixStrategy, FollowsThePrefixWhateverTheOrderOfTheEnabledSet) {
+  PrefixStrategy s({id("test", "POST"), id("api", "read")}, nullptr, "replay");
+  EXPECT_EQ(s.choose(three(), 1), 2u);
+  std::vector<traces::EventIdentity> reordered = {id("api", "read"), id("test", "POST")};
+  EXPECT_EQ(s.choose(reordered, 2), 0u);
+  EXPECT_EQ(s.followed(), 2u);
+  EXPECT_NO_THROW(s.finished(2));
+}
+
+TEST(PrefixStrategy, AnExpectedEventThatIsNotEnabledIsADivergence) {
+  PrefixStrategy s({id("api", "read", 2)}, nullptr, "replay");
+  try {
+    s.choose(three(), 1);
+    FAIL() << "no divergence";
+  } catch (const Divergence& d) {
+    EXPECT_EQ(d.step, 1u);
+    EXPECT_EQ(d.expected, "api read - #2");
+    ASSERT_EQ(d.enabled.size(), 3u);
+    EXPECT_EQ(d.enabled[0], "api read - #1");
+  }
+}
+
+TEST(PrefixStrategy, HandsOverAfterThePrefix) {
+  PrefixStrategy s({id("redis", "write")}, std::make_unique<RandomStrategy>(3), "prefix+random");
+  EXPECT_EQ(s.choose(three(), 1), 1u);
+  RandomStrategy reference(3);
+  EXPECT_EQ(s.choose(three(), 2), reference.choose(three(), 2));
+  EXPECT_NO_THROW(s.finished(5));
+}
+
+TEST(PrefixStrategy, AReplayCannotGoPastItsTrace) {
+  PrefixStrategy s({id("api", "read")}, nullptr, "replay");
+  s.choose(three(), 1);
+  EXPECT_THROW(s.choose(three(), 2), Divergence);
+}
+
+TEST(PrefixStrategy, AReplayThatEndsEarlyDiverges) {
+  PrefixStrategy s({id("api", "read"), id("redis", "write")}, nullptr, "replay");
+  s.choose(three(), 1);
+  try {
+    s.finished(1);
+    FAIL() << "no divergence";
+  } catch (const Divergence& d) {
+    EXPECT_EQ(d.step, 2u);
+    EXPECT_EQ(d.expected, "redis write - #1");
+  }
+}
+
+}  // namespace
+}  // namespace faultbox::scheduler
