@@ -122,6 +122,7 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     decisions.emplace(run, mode.strategy.get(), dopts);
     decisions->expect_outcomes(std::move(mode.expected_outcomes));
     host.set_decisions(&*decisions);
+    decisions->set_driver_lookup([&host](uint16_t port) { return host.fiber_of_local_port(port); });
     engine::DriverSteps steps(driver);
     driver.set_gate(serialized);
     decisions->activate(steps);

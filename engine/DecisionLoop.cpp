@@ -204,6 +204,7 @@ void DecisionLoop::advance() {
 
 void DecisionLoop::decide() {
   record_released();
+  if (divergence_) throw *divergence_;
   if (driver_->finished()) return;
 
   std::vector<Candidate> candidates = enabled();
@@ -234,13 +235,13 @@ void DecisionLoop::decide() {
     return;
   }
   traces::EventIdentity id = recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread);
-  const traces::TraceEvent& e = recorder_.record(id, step_, "start", "", "");
+  const traces::TraceEvent& e = recorder_.record(id, step_, "start", "", "", joined(c.fiber));
   if (step_ <= expected_outcomes_.size() && !expected_outcomes_[step_ - 1].empty() &&
       expected_outcomes_[step_ - 1] != "start")
     throw scheduler::Divergence(step_, id.text() + " -> " + expected_outcomes_[step_ - 1], {id.text() + " -> start"},
                                 "decision " + std::to_string(step_) + " was expected to end " +
                                     expected_outcomes_[step_ - 1]);
-  driver_sends_[c.target].push_back(e.clock);
+  driver_sends_[c.fiber].push_back({c.target, e.clock});
   driver_->release_step(c.fiber);
 }
 
@@ -253,6 +254,7 @@ std::vector<DecisionLoop::Candidate> DecisionLoop::enabled() {
       continue;
     }
     if (is_enabled(p)) {
+      if (p.stream) resolve_peer(p);
       Candidate c;
       c.id = recorder_.preview(p.service->name(), p.action, p.resource, p.thread);
       c.parked = i;
@@ -295,6 +297,9 @@ void DecisionLoop::release_parked(size_t index, uint64_t step, traces::EventIden
     }
   }
   if (r.p.kind == Kind::Clone) pending_clone_ = std::make_pair(r.p.service->name(), r.p.thread);
+  // Which fiber's connection this is, asked while its step is in flight.
+  if (r.p.peer_is_driver && driver_lookup_)
+    if (auto fiber = driver_lookup_(port_of(r.p.peer))) r.p.driver_fiber = *fiber;
   // The parked copy's name pointed into the supervisor's table, which may
   // have grown since: point it at our own copy for the rules to read.
   SyscallEvent ev = r.p.ev;
@@ -314,12 +319,18 @@ void DecisionLoop::record_released() {
                    r.outcome.kind == FaultOutcome::Kind::WireDelay;
   if (p.kind == Kind::Read && p.stream && delivered) {
     if (p.peer_is_driver) {
-      // The driver's request: the oldest step to this interface not yet
-      // consumed (the driver's sockets are faultbox's own, never seen here).
-      std::string target = iface_of_port_.count(port_of(p.local)) ? iface_of_port_[port_of(p.local)] : "";
-      auto it = driver_sends_.find(target);
+      // The driver's request: the oldest unconsumed step of the fiber whose
+      // connection this is (faultbox's sockets are never seen here, so the
+      // pairing is by the driver's local port).
+      auto it = driver_sends_.find(p.driver_fiber);
+      if (it == driver_sends_.end()) {
+        // Not known by port: the oldest step to this interface.
+        std::string target = iface_of_port_.count(port_of(p.local)) ? iface_of_port_[port_of(p.local)] : "";
+        for (auto f = driver_sends_.begin(); f != driver_sends_.end() && it == driver_sends_.end(); ++f)
+          if (!f->second.empty() && f->second.front().first == target) it = f;
+      }
       if (it != driver_sends_.end() && !it->second.empty()) {
-        merges.push_back(it->second.front());
+        merges.push_back(it->second.front().second);
         it->second.pop_front();
       }
     } else if (p.have_pos && p.dup) {
@@ -331,11 +342,13 @@ void DecisionLoop::record_released() {
   }
   const std::string outcome = outcome_text(r.outcome);
   if (r.step <= expected_outcomes_.size() && !expected_outcomes_[r.step - 1].empty() &&
-      expected_outcomes_[r.step - 1] != outcome)
-    throw scheduler::Divergence(r.step, r.id.text() + " -> " + expected_outcomes_[r.step - 1], {r.id.text() + " -> " + outcome},
+      expected_outcomes_[r.step - 1] != outcome && !divergence_)
+    divergence_ = scheduler::Divergence(r.step, r.id.text() + " -> " + expected_outcomes_[r.step - 1], {r.id.text() + " -> " + outcome},
                                 "decision " + std::to_string(r.step) + " (" + r.id.text() + ") was expected to end " +
                                     expected_outcomes_[r.step - 1] + " but ended " + outcome);
   const traces::TraceEvent& e = recorder_.record(r.id, r.step, outcome, field(r.outcome.label), detail, merges);
+  if (p.kind == Kind::Write && p.stream && delivered && p.peer_is_driver && !p.driver_fiber.empty())
+    last_send_to_driver_[p.driver_fiber] = e.clock;
   if (p.kind == Kind::Write && p.stream && delivered && !p.peer_is_driver) {
     std::optional<uint64_t> after;
     if (p.have_pos && p.dup)
@@ -356,38 +369,43 @@ void DecisionLoop::record_released() {
 }
 
 void DecisionLoop::step_finished(const std::string& fiber, const std::string& target, const std::string& outcome) {
-  // The response merges the service's clock: whatever it sent to the
-  // driver on that interface since the request.
+  // The service's last send to this fiber may have been released just
+  // before: record it first, so the response can merge it.
+  record_released();
+  // The response merges the service's send that carried it; without one
+  // (a refused connect, a reset) the service's clock as it is.
   std::vector<traces::VectorClock> merges;
-  size_t dot = target.find('.');
-  std::string service = target.substr(0, dot);
-  traces::VectorClock svc = recorder_.clock_of(service);
-  if (!svc.empty()) merges.push_back(svc);
+  if (auto it = last_send_to_driver_.find(fiber); it != last_send_to_driver_.end()) {
+    merges.push_back(it->second);
+    last_send_to_driver_.erase(it);
+  } else {
+    traces::VectorClock svc = recorder_.clock_of(target.substr(0, target.find('.')));
+    if (!svc.empty()) merges.push_back(svc);
+  }
+  for (auto& clock : joined(fiber)) merges.push_back(std::move(clock));
   recorder_.record(recorder_.identify(fiber, "response", target, ""), 0, field(outcome), "", "", merges);
 }
 
 void DecisionLoop::assertion_failed(const std::string& fiber, const std::string& where_and_message) {
-  recorder_.record(recorder_.identify(fiber, "assert", "-", ""), 0, "failed", "", where_and_message);
+  recorder_.record(recorder_.identify(fiber, "assert", "-", ""), 0, "failed", "", where_and_message, joined(fiber));
 }
 
 void DecisionLoop::test_ended(const std::string& fiber, const std::string& verdict) {
-  recorder_.record(recorder_.identify(fiber, "return", "-", ""), 0, verdict, "", "");
+  recorder_.record(recorder_.identify(fiber, "return", "-", ""), 0, verdict, "", "", joined(fiber));
 }
 
 void DecisionLoop::finish() {
   if (finished_) return;
   finished_ = true;
   if (active_) {
-    // The last decision's effect is part of the run.
-    try {
-      settle();
-    } catch (...) {
-      // Interrupted while finishing: the run unwinds anyway.
-    }
+    // The last decision's effect is part of the run. (Interrupted
+    // propagates: the command reports it and tears the run down.)
+    settle();
     record_released();
   }
   active_ = false;
   release_all_parked();
+  if (divergence_) throw *divergence_;
   if (strategy_) strategy_->finished(step_);
 }
 
@@ -453,12 +471,7 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
         // service itself ("api" as redis sees it); a server's end is already
         // its interface.
         if (!iface_of_port_.count(s.local->port)) recorder_.normalizer().add_client(p.local, from.name());
-        p.resource = recorder_.normalizer().peer(p.peer);
-        // A peer that is no service's socket and no declared interface is
-        // faultbox's own (the driver, a healthcheck): there is nothing else
-        // in the run's namespace.
-        p.peer_is_driver = p.resource.rfind("ext:", 0) == 0 || p.resource == "test";
-        if (p.peer_is_driver) p.resource = "test";
+        resolve_peer(p);
         if (p.kind == Kind::Read) p.wait = Wait::Read;
         if (p.kind == Kind::Write) p.wait = Wait::Write;
         if (in.flags_arg >= 0 && (ev.args[in.flags_arg] & MSG_DONTWAIT)) p.dontwait = true;
@@ -484,6 +497,31 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
   if (p.resource.empty()) p.resource = "-";
   p.thread = thread_of(from.name(), ev.tid);
   return p;
+}
+
+std::vector<traces::VectorClock> DecisionLoop::joined(const std::string& fiber) {
+  // A fiber's next event comes after its parallel() returned, i.e. after
+  // every branch it started (test/1, test/2/…): it merges their clocks.
+  driver_hosts_.insert(fiber);
+  std::vector<traces::VectorClock> out;
+  const std::string prefix = fiber + "/";
+  for (const std::string& h : driver_hosts_)
+    if (h.rfind(prefix, 0) == 0) {
+      traces::VectorClock c = recorder_.clock_of(h);
+      if (!c.empty()) out.push_back(std::move(c));
+    }
+  return out;
+}
+
+void DecisionLoop::resolve_peer(Parked& p) {
+  p.resource = recorder_.normalizer().peer(p.peer);
+  // A peer that is no service's socket and no declared interface is
+  // faultbox's own (the driver, a healthcheck): there is nothing else in
+  // the run's namespace. A service's client end becomes known when that
+  // service first uses the socket, which may be after this end parked — so
+  // the name is resolved again when the event is offered (enabled()).
+  p.peer_is_driver = p.resource.rfind("ext:", 0) == 0 || p.resource == "test";
+  if (p.peer_is_driver) p.resource = "test";
 }
 
 std::string DecisionLoop::thread_of(const std::string& service, pid_t tid) {

@@ -117,6 +117,11 @@ class DecisionLoop final : public NotificationSink {
   // and let every parked syscall go.
   void finish();
 
+  // The fiber whose step in flight has local port `port` (EngineHost's
+  // fiber_of_local_port): pairs a service's receive with the right step.
+  void set_driver_lookup(std::function<std::optional<std::string>(uint16_t)> lookup) {
+    driver_lookup_ = std::move(lookup);
+  }
   // Replay: the outcome text each decision must have (index = step - 1).
   void expect_outcomes(std::vector<std::string> outcomes) { expected_outcomes_ = std::move(outcomes); }
 
@@ -154,6 +159,7 @@ class DecisionLoop final : public NotificationSink {
     bool stream = false;    // a TCP socket: byte positions pair messages
     std::string local, peer;  // socket endpoints ("127.0.0.1:8080")
     bool peer_is_driver = false;
+    std::string driver_fiber;  // which fiber's step connection (set at release)
     UniqueFd dup;  // pidfd_getfd duplicate of the fd, for readiness and positions
     uint64_t pos_before = 0;
     bool have_pos = false;
@@ -184,6 +190,8 @@ class DecisionLoop final : public NotificationSink {
   void release_all_parked();
   std::optional<Parked> classify(ServiceInstance& from, const SyscallEvent& ev);
   std::string thread_of(const std::string& service, pid_t tid);
+  void resolve_peer(Parked& p);
+  std::vector<traces::VectorClock> joined(const std::string& fiber);
   std::string peer_name(const std::string& service, const std::string& local, uint16_t local_port,
                         const std::string& peer, uint16_t peer_port, bool* is_driver);
   UniqueFd duplicate(pid_t tgid, int fd);
@@ -208,7 +216,15 @@ class DecisionLoop final : public NotificationSink {
   std::map<std::string, std::string> endpoint_owner_;  // "ip:port" → service
   std::map<uint16_t, std::string> iface_of_port_;      // declared port → "svc.iface"
   // Driver sends not yet consumed by a service, per target interface.
-  std::map<std::string, std::deque<traces::VectorClock>> driver_sends_;
+  // Driver steps not yet consumed by a service, per fiber: (target, clock).
+  std::map<std::string, std::deque<std::pair<std::string, traces::VectorClock>>> driver_sends_;
+  // A service's last send to a fiber's connection: what its response merges.
+  std::map<std::string, traces::VectorClock> last_send_to_driver_;
+  std::function<std::optional<std::string>(uint16_t)> driver_lookup_;
+  std::set<std::string> driver_hosts_;  // fibers that logged events
+  // A replay's outcome mismatch, found while recording; thrown by the next
+  // decision (recording also happens inside a fiber's step).
+  std::optional<scheduler::Divergence> divergence_;
   std::unordered_map<pid_t, UniqueFd> pidfds_;
   std::vector<std::string> warnings_;
   std::chrono::steady_clock::duration idle_{};

@@ -122,6 +122,7 @@ star::StepResponse EngineHost::perform_step(star::Thread& t, const star::StepReq
 
   std::optional<HttpResponse> response;
   HttpClient::RequestId id = r.http().start(std::move(req), [&response](HttpResponse resp) { response = std::move(resp); });
+  InFlight in_flight(*this, d.current_name(), [&r, id] { return r.http().local_port(id); });
   try {
     // HttpClient ends the request at its timeout; the margin only guards
     // against a loop that stopped dispatching. The callback writes into
@@ -154,6 +155,7 @@ star::StepResponse EngineHost::tcp_step(Run& r, Driver& d, const star::StepReque
   req.timeout = std::chrono::milliseconds(request.timeout_ms);
   std::optional<TcpExchangeResult> result;
   TcpExchange exchange(r.loop(), r.netns(), std::move(req), [&result](TcpExchangeResult res) { result = std::move(res); });
+  InFlight in_flight(*this, d.current_name(), [&exchange] { return exchange.local_port(); });
   // The exchange ends itself at its timeout; the margin only guards against
   // a loop that stopped dispatching. Interrupted propagates; the exchange's
   // destructor closes the socket.
@@ -169,6 +171,12 @@ star::StepResponse EngineHost::tcp_step(Run& r, Driver& d, const star::StepReque
   out.body = std::move(result->reply);
   out.duration_ms = result->duration_ms;
   return out;
+}
+
+std::optional<std::string> EngineHost::fiber_of_local_port(uint16_t port) const {
+  for (const auto& [fiber, local_port] : in_flight_)
+    if (local_port() == port) return fiber;
+  return std::nullopt;
 }
 
 star::Value EngineHost::with_faults(star::Thread& t, const star::FaultSpec& fault,

@@ -11,6 +11,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 
 #include "engine/DecisionLoop.h"
@@ -34,6 +37,10 @@ class EngineHost final : public star::SpecHost {
   // The run's decision loop, which records each step's response; null
   // between runs.
   void set_decisions(DecisionLoop* decisions) { decisions_ = decisions; }
+  // The fiber whose step in flight uses local port `port` (faultbox's end of
+  // the connection a service reads from): how the trace pairs a service's
+  // receive with the step that sent it.
+  std::optional<std::string> fiber_of_local_port(uint16_t port) const;
 
   // Every binary= exists and is executable: one line naming the service and
   // the path otherwise (an environment error, exit 3).
@@ -54,8 +61,26 @@ class EngineHost final : public star::SpecHost {
   std::string spec_dir_;
   const star::Topology* topology_ = nullptr;  // the loaded spec's (it outlives the runs)
   Run* run_ = nullptr;
+  // A step in flight for the duration of its wait: fiber → its connection's
+  // local port (known once connected).
+  class InFlight {
+   public:
+    InFlight(EngineHost& host, std::string fiber, std::function<std::optional<uint16_t>()> port)
+        : host_(host), fiber_(std::move(fiber)) {
+      host_.in_flight_[fiber_] = std::move(port);
+    }
+    ~InFlight() { host_.in_flight_.erase(fiber_); }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+
+   private:
+    EngineHost& host_;
+    std::string fiber_;
+  };
+
   Driver* driver_ = nullptr;
   DecisionLoop* decisions_ = nullptr;
+  std::map<std::string, std::function<std::optional<uint16_t>()>> in_flight_;
 };
 
 // Thrown by topology_ready: the environment cannot run the spec (exit 3).

@@ -414,4 +414,13 @@ void HttpClient::deliver_finished() {
   }
 }
 
+std::optional<uint16_t> HttpClient::local_port(RequestId id) const {
+  auto it = transfers_.find(id);
+  if (it == transfers_.end() || !it->second->easy) return std::nullopt;
+  long port = 0;
+  if (curl_easy_getinfo(it->second->easy.get(), CURLINFO_LOCAL_PORT, &port) != CURLE_OK || port <= 0 || port > 65535)
+    return std::nullopt;
+  return static_cast<uint16_t>(port);
+}
+
 }  // namespace faultbox::engine

@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -99,6 +100,11 @@ class HttpClient {
   void map_address(const std::string& host, uint16_t port, const std::string& to_host, uint16_t to_port);
 
   size_t pending() const { return transfers_.size(); }
+
+  // The local port of request `id`'s connection once it is connected (the
+  // trace pairs a service's receive with the step that sent it by the
+  // connection's ends); nullopt before that or for unknown ids.
+  std::optional<uint16_t> local_port(RequestId id) const;
 
  private:
   struct Transfer;

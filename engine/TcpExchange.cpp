@@ -184,4 +184,16 @@ void TcpExchange::finish(bool ok, std::string error) {
   done(std::move(r));
 }
 
+std::optional<uint16_t> TcpExchange::local_port() const {
+  if (!sock_) return std::nullopt;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getsockname(sock_.get(), reinterpret_cast<sockaddr*>(&ss), &len) < 0) return std::nullopt;
+  uint16_t port = 0;
+  if (ss.ss_family == AF_INET) port = ntohs(reinterpret_cast<sockaddr_in*>(&ss)->sin_port);
+  if (ss.ss_family == AF_INET6) port = ntohs(reinterpret_cast<sockaddr_in6*>(&ss)->sin6_port);
+  if (port == 0) return std::nullopt;
+  return port;
+}
+
 }  // namespace faultbox::engine

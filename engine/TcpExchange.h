@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/EventLoop.h"
@@ -57,6 +58,9 @@ class TcpExchange {
   ~TcpExchange();
   TcpExchange(const TcpExchange&) = delete;
   TcpExchange& operator=(const TcpExchange&) = delete;
+  // The socket's local port once it is bound (connect started); nullopt
+  // before or after. The trace pairs the service's receive with it.
+  std::optional<uint16_t> local_port() const;
 
  private:
   enum class Phase { Connecting, Sending, Reading, Done };

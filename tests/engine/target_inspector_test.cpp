@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -149,6 +150,68 @@ TEST(TargetInspector, DescribesSocketsAndCachesOnlyStableEndpoints) {
 
   UniqueFd dgram(::socket(AF_INET, SOCK_DGRAM, 0));
   EXPECT_EQ(insp.fd(self, dgram.get())->socket.type, SOCK_DGRAM);
+}
+
+// The real case: another process's table, changed behind the cache's back,
+// then gone.
+TEST(TargetInspector, ReChecksAnotherProcessAcrossDup2AndExit) {
+  TempFile f;
+  int go[2], done[2], data[2];
+  ASSERT_EQ(::pipe(go), 0);
+  ASSERT_EQ(::pipe(done), 0);
+  ASSERT_EQ(::pipe(data), 0);
+  const int num = f.fd.get();
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // Only raw syscalls here: wait for the word, dup2 the pipe's write end
+    // onto the file's number, say so, wait to be told to exit.
+    char c;
+    if (::read(go[0], &c, 1) != 1) ::_exit(1);
+    if (::dup2(data[1], num) != num) ::_exit(1);
+    if (::write(done[1], "d", 1) != 1) ::_exit(1);
+    if (::read(go[0], &c, 1) != 1) ::_exit(1);
+    ::_exit(0);
+  }
+  TargetInspector insp;
+  const FdFacts* facts = insp.fd(child, num);
+  ASSERT_NE(facts, nullptr);
+  EXPECT_EQ(facts->kind, FdKind::RegularFile);
+  EXPECT_EQ(facts->path, f.path);
+  ASSERT_NE(insp.fd(child, num), nullptr);
+  EXPECT_EQ(insp.stats().cache_hits, 1u) << "inspection and re-check spell (dev, ino) alike";
+
+  char c = 'g';
+  ASSERT_EQ(::write(go[1], &c, 1), 1);
+  ASSERT_EQ(::read(done[0], &c, 1), 1);
+  facts = insp.fd(child, num);
+  ASSERT_NE(facts, nullptr);
+  EXPECT_EQ(facts->kind, FdKind::Pipe);
+  EXPECT_EQ(insp.stats().cache_stale, 1u);
+
+  ASSERT_EQ(::write(go[1], &c, 1), 1);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  EXPECT_EQ(insp.fd(child, num), nullptr) << "a process that is gone has no fds, cached or not";
+  EXPECT_EQ(insp.stats().pidfd_opens, 1u);
+  for (int fd : {go[0], go[1], done[0], done[1], data[0], data[1]}) ::close(fd);
+}
+
+// Neither describing an fd nor re-checking it keeps the file open: once the
+// target closes its last descriptor, the file is gone (here: the reader of
+// a pipe sees end-of-file at once).
+TEST(TargetInspector, HoldsNoReferenceToTheFilesItChecks) {
+  int p[2];
+  ASSERT_EQ(::pipe2(p, O_NONBLOCK), 0);
+  TargetInspector insp;
+  pid_t self = ::getpid();
+  ASSERT_NE(insp.fd(self, p[1]), nullptr);
+  ASSERT_NE(insp.fd(self, p[1]), nullptr);
+  EXPECT_EQ(insp.stats().cache_hits, 1u);
+  ::close(p[1]);
+  char c;
+  EXPECT_EQ(::read(p[0], &c, 1), 0) << "the write end is still open somewhere: " << std::strerror(errno);
+  ::close(p[0]);
 }
 
 TEST(TargetInspector, ReadsArgumentsAndResolvesRelativePaths) {
