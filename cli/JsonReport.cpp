@@ -31,7 +31,10 @@ std::string json_report(const TestSuiteResult& suite) {
                     {"verdict", r.passed ? "pass" : "fail"},
                     {"duration_ms", r.duration_ms},
                     {"failure", failure},
-                    {"faults", faults}});
+                    {"faults", faults},
+                    {"schedule", r.schedule},
+                    {"decisions", r.decisions},
+                    {"trace", r.trace.empty() ? json(nullptr) : json(r.trace)}});
   }
   int failed = suite.failures();
   json doc = {{"spec", suite.spec},

@@ -99,6 +99,7 @@ std::string junit_xml(const TestSuiteResult& suite) {
     std::string system_out;
     for (const auto& h : r.faults) system_out += "fault " + h.summary + "\n";
     system_out += "seed: " + std::to_string(r.seed) + "\n";
+    if (!r.trace.empty()) system_out += "trace: " + r.trace + "\n";
     out += "      <system-out>" + xml_escape(system_out) + "</system-out>\n";
     out += "    </testcase>\n";
   }

@@ -136,6 +136,7 @@ int run_test(const TestOptions& options) {
         RunOutcome o = run_one(setup, *test, seed, static_cast<uint64_t>(i) + 1, std::move(mode));
         // Every failing run keeps its trace (DESIGN.md §6); with --trace-dir
         // every run does.
+        std::string trace_path;
         if (!o.passed || !options.trace_dir.empty()) {
           std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
           std::string path = (fs::path(dir) / trace_file_name(test->name, seed)).string();
@@ -143,6 +144,7 @@ int run_test(const TestOptions& options) {
             fs::create_directories(dir);
             traces::save_trace(path, o.trace);
             o.details += "    trace: " + path + (options.free ? " (--free: not replayable)" : "") + "\n";
+            trace_path = path;
           } catch (const std::exception& e) {
             o.details += "    trace not written: " + std::string(e.what()) + "\n";
           }
@@ -163,6 +165,9 @@ int run_test(const TestOptions& options) {
         result.failure = std::move(o.failure);
         if (!result.passed && !result.failure) result.failure = TestFailure{"error", "failed", "", ""};
         result.faults = std::move(o.faults);
+        result.schedule = options.free ? "free" : "random";
+        result.decisions = o.decisions;
+        result.trace = trace_path;
         suite.runs.push_back(std::move(result));
       }
     }

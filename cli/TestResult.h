@@ -40,6 +40,9 @@ struct TestRunResult {
   int64_t duration_ms = 0;
   std::optional<TestFailure> failure;  // set exactly when !passed
   std::vector<FaultHit> faults;        // in the order their applications ended
+  std::string schedule;  // "random" (serialized, seeded) or "free"
+  uint64_t decisions = 0;  // serialized decisions taken
+  std::string trace;     // the trace file's path; "" when none was written
 };
 
 // What the report writers need besides the runs.

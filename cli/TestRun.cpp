@@ -205,6 +205,7 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     decisions->test_ended(engine::Driver::kTestFiber, out.passed ? "pass" : "fail");
     out.trace.header.warnings = decisions->warnings();
     out.trace.events = decisions->recorder().events();
+    out.decisions = decisions->decisions();
   }
   return out;
 }

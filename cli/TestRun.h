@@ -50,6 +50,7 @@ struct RunOutcome {
   std::vector<FaultHit> faults;
   traces::TraceFile trace;
   std::optional<scheduler::Divergence> divergence;  // replay left the recorded decisions
+  uint64_t decisions = 0;
 };
 
 // Throws EnvironmentError and engine::Interrupted; everything a test can do

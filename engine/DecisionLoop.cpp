@@ -228,7 +228,22 @@ void DecisionLoop::decide() {
   ids.reserve(candidates.size());
   for (const Candidate& c : candidates) ids.push_back(c.id);
   ++step_;
-  size_t pick = strategy_->choose(ids, step_);
+  size_t pick = 0;
+  try {
+    pick = strategy_->choose(ids, step_);
+  } catch (const scheduler::Divergence&) {
+    // Replay: the expected event may still be on its way (a timer, a
+    // thread the kernel has not run yet). Wait for it up to the cap, never
+    // deciding anything else meanwhile; then it is a divergence.
+    if (!waiting_since_) waiting_since_ = Clock::now();
+    if (Clock::now() - *waiting_since_ < options_.quiescence_cap) {
+      --step_;
+      pump(std::chrono::milliseconds(5));
+      return;
+    }
+    throw;
+  }
+  waiting_since_.reset();
   Candidate& c = candidates.at(pick);
   if (c.parked != SIZE_MAX) {
     release_parked(c.parked, step_, recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread));

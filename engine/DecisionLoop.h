@@ -222,6 +222,8 @@ class DecisionLoop final : public NotificationSink {
   std::map<std::string, traces::VectorClock> last_send_to_driver_;
   std::function<std::optional<std::string>(uint16_t)> driver_lookup_;
   std::set<std::string> driver_hosts_;  // fibers that logged events
+  // Replay: since when the expected event of the current decision is awaited.
+  std::optional<std::chrono::steady_clock::time_point> waiting_since_;
   // A replay's outcome mismatch, found while recording; thrown by the next
   // decision (recording also happens inside a fiber's step).
   std::optional<scheduler::Divergence> divergence_;
