@@ -181,6 +181,13 @@ int run_replay(const ReplayOptions& options) {
       for (const std::string& e : d.enabled) std::cout << "    " << e << "\n";
       return kExitDivergence;
     }
+    if (o.decisions != total) {
+      // No decision went astray, but the run did not take them all: it
+      // ended before the trace's first decision (a service that did not
+      // start) or stopped early.
+      std::cout << "DIVERGED: replayed " << o.decisions << "/" << total << " decisions\n" << o.details;
+      return kExitDivergence;
+    }
     std::cout << "replayed " << total << "/" << total << " decisions\n";
     std::string verdict = o.trace.header.verdict;
     std::cout << "--- " << (o.passed ? "PASS" : "FAIL") << ": " << h.test << "\n" << o.details;

@@ -112,6 +112,8 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     }
   } detach{host};
 
+  // Outlives the try: finish() after a failed body still settles through it.
+  engine::DriverSteps steps(driver);
   std::string failure;
   TestFailure cause;
   try {
@@ -123,7 +125,6 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     decisions->expect_outcomes(std::move(mode.expected_outcomes));
     host.set_decisions(&*decisions);
     decisions->set_driver_lookup([&host](uint16_t port) { return host.fiber_of_local_port(port); });
-    engine::DriverSteps steps(driver);
     driver.set_gate(serialized);
     decisions->activate(steps);
     auto body = [&] {
