@@ -97,6 +97,9 @@ case "$MODE" in
   bench)
     install_missing
     build "$ROOT/build" -DCMAKE_BUILD_TYPE=Release
+    # Every bench_* binary: bench_decision_cost (cost per decision, a
+    # serialized `faultbox test` against --free; runs build/faultbox and the
+    # shop, as root), bench_starlark_vs_python, bench_syscall_cost.
     for b in "$ROOT"/build/bench_*; do [[ -x $b ]] && "$b"; done
     ;;
   *)

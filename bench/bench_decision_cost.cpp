@@ -29,6 +29,7 @@
 //   --source  the repository (default: found from this file's path)
 //   --runs    faultbox invocations per spec and mode (default 5)
 //   --rounds  workload rounds per in-process run (default 20)
+//   --part    1 or 2: only that part (default both)
 #include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -44,10 +45,11 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "engine/Cgroup.h"
 #include "engine/DecisionLoop.h"
@@ -59,6 +61,7 @@
 #include "engine/SeccompProgram.h"
 #include "scheduler/QuiescenceDetector.h"
 #include "scheduler/Strategy.h"
+#include "scheduler/ThreadCensus.h"
 #include "spec/eval/Error.h"
 #include "spec/eval/Render.h"
 #include "spec/vocabulary/Spec.h"
@@ -77,6 +80,8 @@ struct Args {
   std::string source;
   int runs = 5;
   int rounds = 20;
+  bool decisions = true;  // part 1
+  bool wall = true;       // part 2
 };
 
 double ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
@@ -240,6 +245,7 @@ InProcessRun run_in_process(Bench& b, star::Spec& spec, engine::EngineHost& host
     decisions.emplace(run, serialized ? &strategy : nullptr, dopts);
     decisions->record_timings(&out.timings);
     host.set_decisions(&*decisions);
+    decisions->set_driver_lookup([&host](uint16_t port) { return host.fiber_of_local_port(port); });
     engine::DriverSteps steps(driver);
     driver.set_gate(serialized);
     const auto start = Clock::now();
@@ -276,6 +282,44 @@ InProcessRun run_in_process(Bench& b, star::Spec& spec, engine::EngineHost& host
     out.warnings = decisions->warnings().size();
   }
   return out;
+}
+
+// Where an await's time can go, on the workload's services started and
+// idle (no decision loop): what one quiescence sample costs, and how long
+// Run::poll(d) — the pump await() calls between samples — really blocks
+// when nothing is ready. await() ≈ samples × sample + (samples − 1) × poll.
+void diagnose_await(Bench& b, star::Spec& spec, const std::vector<std::chrono::nanoseconds>& intervals) {
+  engine::RunOptions opts;
+  opts.spec_dir = kFixtureDir;
+  opts.interrupt = &b.interrupt;
+  engine::Run run(spec.topology(), b.program, b.cgroups, opts);
+  run.start_services();
+  std::vector<scheduler::ServiceCgroup> groups;
+  for (const auto& [service, dir] : run.service_cgroup_dirs()) groups.push_back({service, dir});
+  scheduler::ThreadCensus census(std::move(groups));
+  scheduler::QuiescenceDetector detector(census);
+  // Let the healthchecks' tails settle.
+  for (auto until = Clock::now() + std::chrono::milliseconds(200); Clock::now() < until;)
+    run.poll(std::chrono::milliseconds(10));
+  std::vector<double> sample_us;
+  for (int i = 0; i < 100; ++i) {
+    const auto t0 = Clock::now();
+    detector.sample();
+    sample_us.push_back(ms(Clock::now() - t0) * 1000);
+  }
+  std::printf("   idle services: %zu threads; one quiescence sample %.1f us median (worst %.1f)\n",
+              census.threads().size(), median(sample_us), worst(sample_us));
+  std::printf("   Run::poll(d) with nothing ready blocks (median of 50):");
+  for (std::chrono::nanoseconds d : intervals) {
+    std::vector<double> waited;
+    for (int i = 0; i < 50; ++i) {
+      const auto t0 = Clock::now();
+      run.poll(d);
+      waited.push_back(ms(Clock::now() - t0) * 1000);
+    }
+    std::printf("  %.0f us -> %.0f us;", us(d), median(waited));
+  }
+  std::printf("\n");
 }
 
 struct Workload {
@@ -330,6 +374,14 @@ void bench_decisions(Bench& b, const Args& args, const TempDir& tmp) {
       std::printf("  %s: spec does not load: %s\n", w.name.c_str(), e.what());
       continue;
     }
+    std::printf("\n  workload %s\n", w.name.c_str());
+    try {
+      diagnose_await(b, *spec, intervals);
+    } catch (const engine::Interrupted&) {
+      throw;
+    } catch (const std::exception& e) {
+      std::printf("   await diagnostic failed: %s\n", e.what());
+    }
     // The free run of the same body, for scale.
     std::vector<double> free_ms;
     int free_failed = 0;
@@ -377,7 +429,7 @@ void bench_decisions(Bench& b, const Args& args, const TempDir& tmp) {
       figures.push_back(std::move(fig));
     }
 
-    std::printf("\n  workload %s: free body %.1f ms (median of %zu%s)\n", w.name.c_str(), median(free_ms),
+    std::printf("   free run: body %.1f ms (median of %zu%s)\n", median(free_ms),
                 free_ms.size(), free_failed ? ", some free runs failed" : "");
     for (const IntervalFigures& f : figures) {
       double body_total = 0;
@@ -413,19 +465,29 @@ void bench_decisions(Bench& b, const Args& args, const TempDir& tmp) {
 
 // --- 2. faultbox test, serialized against --free ---------------------------------------
 
+// One test's run in one invocation, from its --json report.
+struct TestTiming {
+  bool passed = false;
+  double ms = 0;           // the run's duration_ms (service start-up and teardown included)
+  uint64_t decisions = 0;  // 0 in a free run
+};
+
 struct Invocation {
   int exit_code = -1;
   double wall_ms = 0;
-  std::map<std::string, std::string> verdicts;  // test → "PASS"/"FAIL"
-  double tests_ms = 0;                          // the sum of the "--- PASS: t (N ms)" figures
-  std::string output;
+  std::map<std::string, TestTiming> tests;
+  std::string output;  // stdout and stderr, for a run that went wrong
 };
 
 Invocation run_faultbox(const std::string& faultbox, const std::vector<std::string>& args, const std::string& cwd) {
   Invocation inv;
   const std::string out_path = cwd + "/out.txt";
+  const std::string report_path = cwd + "/report.json";
+  std::error_code ec;
+  fs::remove(report_path, ec);
   std::vector<std::string> argv_s = {faultbox};
   argv_s.insert(argv_s.end(), args.begin(), args.end());
+  argv_s.insert(argv_s.end(), {"--json", report_path});
   std::vector<char*> argv;
   for (std::string& s : argv_s) argv.push_back(s.data());
   argv.push_back(nullptr);
@@ -448,13 +510,14 @@ Invocation run_faultbox(const std::string& faultbox, const std::vector<std::stri
   inv.wall_ms = ms(Clock::now() - start);
   inv.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   inv.output = read_file(out_path);
-  static const std::regex line(R"(^--- (PASS|FAIL): (\S+) \((\d+)ms\))");
-  std::istringstream in(inv.output);
-  for (std::string l; std::getline(in, l);) {
-    std::smatch m;
-    if (std::regex_search(l, m, line)) {
-      inv.verdicts[m[2]] = m[1];
-      inv.tests_ms += std::stod(m[3]);
+  if (fs::exists(report_path)) {
+    nlohmann::json report = nlohmann::json::parse(read_file(report_path));
+    for (const nlohmann::json& run : report.at("runs")) {
+      TestTiming t;
+      t.passed = run.at("verdict") == "pass";
+      t.ms = run.at("duration_ms").get<double>();
+      if (run.contains("decisions") && run.at("decisions").is_number()) t.decisions = run.at("decisions").get<uint64_t>();
+      inv.tests[run.at("test").get<std::string>()] = t;
     }
   }
   return inv;
@@ -478,14 +541,17 @@ void bench_wall_time(const Bench& b, const Args& args, const TempDir& tmp) {
     write_file(tmp.path() + "/race.star", race);
     specs.push_back({"tests/e2e/race/race.star", tmp.path() + "/race.star"});
   }
-  std::printf("\n2. faultbox test, serialized (default) against --free: %d invocations each, alternating\n",
-              args.runs);
-  std::printf("   wall = the whole process (spec load, every test's service start-up and teardown);\n");
-  std::printf("   tests = the sum of the per-test times faultbox prints\n");
-  std::printf("   %-30s %12s %12s %7s %12s %12s %7s\n", "spec", "serial wall", "free wall", "ratio", "serial tests",
-              "free tests", "ratio");
+  std::printf("\n2. faultbox test, serialized (default, seeds 1..%d) against --free: %d invocations each, "
+              "alternating; medians\n",
+              args.runs, args.runs);
+  std::printf("   wall: the whole process (spec load, each test's service start-up, body and teardown)\n");
+  std::printf("   per test: the run's duration_ms from --json (start-up and teardown included); extra per\n");
+  std::printf("   decision = (serialized - free) / decisions\n");
+  std::printf("   %-44s %10s %10s %7s %10s %12s\n", "spec / test", "serialized", "free", "ratio", "decisions",
+              "extra/dec.");
   for (const SpecCase& s : specs) {
-    std::vector<double> sw, fw, st, ft;
+    std::vector<double> sw, fw;
+    std::map<std::string, std::vector<double>> serial_ms, free_ms, decisions;
     std::map<std::string, int> serial_fails, free_fails;
     int odd_exits = 0;
     std::string odd_output;
@@ -501,33 +567,38 @@ void bench_wall_time(const Bench& b, const Args& args, const TempDir& tmp) {
         Invocation inv = run_faultbox(faultbox, a, tmp.path());
         // 0: all passed; 1: a test failed (race.star's race may show in a
         // schedule); anything else is not a run to time.
-        if (inv.exit_code != 0 && inv.exit_code != 1) {
+        if ((inv.exit_code != 0 && inv.exit_code != 1) || inv.tests.empty()) {
           ++odd_exits;
           odd_output = inv.output;
           continue;
         }
-        for (const auto& [test, verdict] : inv.verdicts)
-          if (verdict == "FAIL") ++(free ? free_fails : serial_fails)[test];
         (free ? fw : sw).push_back(inv.wall_ms);
-        (free ? ft : st).push_back(inv.tests_ms);
+        for (const auto& [test, t] : inv.tests) {
+          if (!t.passed) ++(free ? free_fails : serial_fails)[test];
+          (free ? free_ms : serial_ms)[test].push_back(t.ms);
+          if (!free) decisions[test].push_back(static_cast<double>(t.decisions));
+        }
       }
     }
-    const double mw = median(fw) > 0 ? median(sw) / median(fw) : 0;
-    const double mt = median(ft) > 0 ? median(st) / median(ft) : 0;
-    std::printf("   %-30s %9.0f ms %9.0f ms %6.2fx %9.0f ms %9.0f ms %6.2fx\n", s.name.c_str(), median(sw), median(fw),
-                mw, median(st), median(ft), mt);
-    std::printf("   %-30s   per run, serialized wall:", "");
+    std::printf("   %-44s %7.0f ms %7.0f ms %6.2fx\n", s.name.c_str(), median(sw), median(fw),
+                median(fw) > 0 ? median(sw) / median(fw) : 0.0);
+    for (const auto& [test, times] : serial_ms) {
+      const double sm = median(times), fm = median(free_ms[test]), d = median(decisions[test]);
+      std::printf("     %-42s %7.0f ms %7.0f ms %6.2fx %10.0f %9.2f ms\n", test.c_str(), sm, fm, fm > 0 ? sm / fm : 0.0,
+                  d, d > 0 ? (sm - fm) / d : 0.0);
+    }
+    std::printf("     wall per invocation, serialized:");
     for (double x : sw) std::printf(" %.0f", x);
-    std::printf("\n   %-30s   per run, free wall:      ", "");
+    std::printf(" ms; free:");
     for (double x : fw) std::printf(" %.0f", x);
-    std::printf("\n");
+    std::printf(" ms\n");
     for (const auto& [test, n] : serial_fails)
-      std::printf("   %-30s   serialized: %s failed in %d of %d runs\n", "", test.c_str(), n, args.runs);
+      std::printf("     serialized: %s failed in %d of %zu runs\n", test.c_str(), n, serial_ms[test].size());
     for (const auto& [test, n] : free_fails)
-      std::printf("   %-30s   free: %s failed in %d of %d runs\n", "", test.c_str(), n, args.runs);
+      std::printf("     free: %s failed in %d of %zu runs\n", test.c_str(), n, free_ms[test].size());
     if (odd_exits)
-      std::printf("   %-30s   %d invocations exited neither 0 nor 1 (not timed); last output:\n%s\n", "", odd_exits,
-                  odd_output.c_str());
+      std::printf("     %d invocations exited neither 0 nor 1, or wrote no report (not timed); last output:\n%s\n",
+                  odd_exits, odd_output.c_str());
   }
 }
 
@@ -543,7 +614,13 @@ Args parse_args(int argc, char** argv) {
     if (k == "--source") a.source = value();
     else if (k == "--runs") a.runs = std::max(1, std::atoi(value().c_str()));
     else if (k == "--rounds") a.rounds = std::max(1, std::atoi(value().c_str()));
-    else throw std::runtime_error("unknown argument " + k + " (usage: [--source DIR] [--runs N] [--rounds N])");
+    else if (k == "--part") {
+      std::string v = value();
+      if (v != "1" && v != "2") throw std::runtime_error("--part takes 1 or 2");
+      a.decisions = v == "1";
+      a.wall = v == "2";
+    } else
+      throw std::runtime_error("unknown argument " + k + " (usage: [--source DIR] [--runs N] [--rounds N] [--part 1|2])");
   }
   if (!fs::exists(a.source + "/examples/shop/faultbox.star"))
     throw std::runtime_error("no repository at " + a.source + " (pass --source DIR)");
@@ -560,8 +637,8 @@ int main(int argc, char** argv) {
     std::printf("quiescence: product default interval %.0f us between samples (scheduler/QuiescenceDetector.h)\n\n",
                 us(scheduler::QuiescenceOptions{}.interval));
     Bench b;
-    bench_decisions(b, args, tmp);
-    bench_wall_time(b, args, tmp);
+    if (args.decisions) bench_decisions(b, args, tmp);
+    if (args.wall) bench_wall_time(b, args, tmp);
   } catch (const engine::Interrupted& e) {
     std::fprintf(stderr, "bench_decision_cost: interrupted\n");
     return 128 + e.signal;

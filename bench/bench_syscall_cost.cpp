@@ -241,30 +241,32 @@ double run_supervised(const char* mode, bool with_rule, Diagnostic diag = Diagno
     // The supervisor owns a duplicate; the launch keeps the original for polling.
     sup = std::make_unique<SeccompSupervisor>(UniqueFd(::dup(p.listener.get())));
   };
-  // The decider is made once per run, as a service's loop holds its own
-  // (a lambda with more captures than std::function stores inline would
-  // otherwise cost an allocation per call that faultbox never pays).
   TrustingInspector trusting(inspector);
   Breakdown unused;
   TimedInspector timed_inspector(inspector, timed ? *timed : unused);
   TargetQuery& query = diag == Diagnostic::Trusting ? static_cast<TargetQuery&>(trusting)
                        : diag == Diagnostic::Timed  ? static_cast<TargetQuery&>(timed_inspector)
                                                     : inspector;
-  std::function<Decision(const SyscallEvent&)> decide;
-  if (diag != Diagnostic::Timed) {
-    decide = [&](const SyscallEvent& ev) {
-      return rules.decide(ev, query, [&] { return sup->still_valid(ev.id); }).decision();
-    };
-  } else {
-    decide = [&](const SyscallEvent& ev) {
-      double t0 = now_ns();
-      Decision d = rules.decide(ev, query, [&] { return sup->still_valid(ev.id); }).decision();
-      timed->decide_ns += now_ns() - t0;
-      ++timed->decided;
-      return d;
-    };
-  }
-  return run_filtered(mode, [&](LaunchedProcess&, int) { return sup->handle_one(decide); }, on_launch);
+  // As a service's loop does it (ServiceInstance::on_listener): receive,
+  // decide with a still_valid that re-validates this notification, respond.
+  return run_filtered(
+      mode,
+      [&](LaunchedProcess&, int) {
+        SyscallEvent ev;
+        switch (sup->receive(ev)) {
+          case SeccompSupervisor::Received::Gone: return true;
+          case SeccompSupervisor::Received::Closed: return false;
+          case SeccompSupervisor::Received::Event: break;
+        }
+        double t0 = timed ? now_ns() : 0;
+        FaultOutcome o = rules.decide(ev, query, [&sup, id = ev.id] { return sup->still_valid(id); });
+        if (timed) {
+          timed->decide_ns += now_ns() - t0;
+          ++timed->decided;
+        }
+        return sup->respond(ev.id, o.decision());
+      },
+      on_launch);
 }
 
 }  // namespace

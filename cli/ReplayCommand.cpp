@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -43,8 +44,13 @@ using namespace faultbox::star;
 // `faultbox test` ran, usually), else relative to the trace's folder.
 std::string locate_spec(const std::string& recorded, const std::string& trace_path) {
   if (fs::exists(recorded)) return recorded;
-  fs::path beside = fs::path(trace_path).parent_path() / recorded;
-  if (fs::path(recorded).is_relative() && fs::exists(beside)) return beside.string();
+  if (fs::path(recorded).is_relative()) {
+    // Beside the trace, or one folder up: `faultbox test` writes into
+    // faultbox-traces/ under the folder it ran in.
+    fs::path dir = fs::absolute(fs::path(trace_path)).parent_path();
+    for (const fs::path& base : {dir, dir.parent_path()})
+      if (fs::exists(base / recorded)) return (base / recorded).string();
+  }
   return "";
 }
 
@@ -91,10 +97,25 @@ int run_replay(const ReplayOptions& options) {
                  "Run the test without --free to get a replayable trace.\n";
     return kExitUsage;
   }
+  // Every trace ends with the driver's return event, which agrees with the
+  // verdict: a file cut at an event boundary still parses, but is not the
+  // recorded run.
+  const traces::TraceEvent* last = trace.events.empty() ? nullptr : &trace.events.back();
+  const bool ends = last && last->identity.host == "test" && last->identity.action == "return" &&
+                    (last->outcome == "pass") == (h.verdict == "PASS");
+  if (!ends) {
+    // The problem is where the file ends: name its last line.
+    std::ifstream in(options.trace);
+    size_t lines = 0;
+    for (std::string line; std::getline(in, line);) ++lines;
+    std::cerr << "faultbox replay: " << options.trace << ":" << lines
+              << ": the trace does not end with the test's return event matching its verdict (truncated?)\n";
+    return kExitUsage;
+  }
   std::string spec_path = locate_spec(h.spec_path, options.trace);
   if (spec_path.empty()) {
     std::cerr << "faultbox replay: the trace's spec " << h.spec_path
-              << " is not found (looked in the current directory and beside the trace)\n";
+              << " is not found (looked in the current directory, beside the trace and one folder up)\n";
     return kExitUsage;
   }
   if (auto digest = traces::file_sha256(spec_path); !digest || digest->substr(7) != h.spec_sha256)

@@ -29,11 +29,25 @@ std::vector<std::string> texts(const std::vector<traces::EventIdentity>& ids) {
 size_t PrefixStrategy::choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) {
   if (step <= prefix_.size()) {
     const traces::EventIdentity& want = prefix_[step - 1];
+    // The thread ordinal is a tie-breaker (DESIGN.md §4): which pooled
+    // worker takes a connection depends on wake-up order no syscall
+    // controls. So an event matches on (host, action, resource,
+    // occurrence); the thread decides only between several such events.
+    std::vector<size_t> same;
     for (size_t i = 0; i < enabled.size(); ++i) {
-      if (enabled[i] == want) {
+      const traces::EventIdentity& e = enabled[i];
+      if (e.host == want.host && e.action == want.action && e.resource == want.resource &&
+          e.occurrence == want.occurrence)
+        same.push_back(i);
+    }
+    for (size_t i : same)
+      if (enabled[i].thread == want.thread) {
         ++followed_;
         return i;
       }
+    if (same.size() == 1) {
+      ++followed_;
+      return same.front();
     }
     throw Divergence(step, want.text(), texts(enabled),
                      "decision " + std::to_string(step) + " expected " + want.text() + ", which is not enabled");

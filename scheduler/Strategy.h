@@ -52,7 +52,8 @@ class RandomStrategy final : public Strategy {
   std::mt19937_64 rng_;
 };
 
-// Follows `prefix` (identity at decision 1, 2, …) exactly, then hands over
+// Follows `prefix` (identity at decision 1, 2, …) exactly — the thread
+// ordinal only breaks ties between otherwise equal events — then hands over
 // to `then`; with no `then` (replay) the run must end exactly when the
 // prefix does. A decision whose expected identity is not enabled throws
 // Divergence with the expected and the enabled identities.

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# faultbox --help / help [CMD] / --version, unknown commands and commands
-# not built yet: output and exit codes (DESIGN.md §7).
+# faultbox --help / help [CMD] / --version, unknown commands, commands not
+# built yet, docs/cli.md against `faultbox help`, and `faultbox replay`'s
+# usage errors (no TRACE, a missing or malformed trace): output and exit
+# codes (DESIGN.md §7).
 # Usage (ctest): bash help_and_usage.sh FAULTBOX_BIN REPO_ROOT
 set -u
 FAULTBOX="$1"
@@ -12,10 +14,13 @@ for cmd in check starlark test explore replay report help; do
   expect_out "^  $cmd " "--help lists $cmd"
 done
 expect_out "^  explore .*\[not yet available\]" "--help marks explore as not yet available"
+expect_out "^  report .*\[not yet available\]" "--help marks report as not yet available"
+grep -qE "^  replay .*not yet available" <<<"$OUT" && fail "--help still marks replay as not yet available"
 expect_out "--runs N" "--help shows the flags table"
 expect_out "exit codes" "--help explains exit codes"
 
-# docs/cli.md holds the same flags table: every flag `faultbox help` shows is there.
+# docs/cli.md holds the same tables: every flag `faultbox help` shows is there,
+# and each command's status row says what `faultbox help` says.
 DOC="$2/docs/cli.md"
 while read -r flag; do
   grep -qF -- "\`$flag\`" "$DOC" || fail "flag $flag of 'faultbox --help' is missing from docs/cli.md"
@@ -23,6 +28,14 @@ done < <(sed -n '/^flags:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF >= 2 { sub(/^ +[
 for cmd in check starlark test explore replay report help; do
   grep -q "faultbox $cmd" "$DOC" || fail "command $cmd is missing from docs/cli.md"
 done
+for cmd in explore report; do
+  grep -qE "^\| \`faultbox $cmd .*\| not yet available \|$" "$DOC" ||
+    fail "docs/cli.md does not say $cmd is not yet available"
+done
+for cmd in check starlark test replay help; do
+  grep -qE "^\| \`faultbox $cmd .*\| available" "$DOC" || fail "docs/cli.md does not say $cmd is available"
+done
+grep -qF '### `faultbox replay TRACE [--rr SERVICE] [-v]`' "$DOC" || fail "docs/cli.md has no section for faultbox replay"
 
 run "$FAULTBOX" help
 expect_rc 0 "help"
@@ -35,6 +48,19 @@ expect_out "^usage: faultbox check SPEC" "help check"
 run "$FAULTBOX" check --help
 expect_rc 0 "check --help"
 expect_out "^usage: faultbox check SPEC" "check --help"
+
+run "$FAULTBOX" help replay
+expect_rc 0 "help replay"
+expect_out "^usage: faultbox replay TRACE \[--rr SERVICE\] \[-v\]$" "help replay"
+expect_out "^  replay +--rr SERVICE " "help replay shows --rr"
+expect_out "^  replay +-v " "help replay shows -v"
+expect_out "exit 4" "help replay names the divergence exit code"
+grep -q "not yet available" <<<"$OUT" && fail "help replay: replay is available now: $OUT"
+grep -qE "^  (test|explore|report) " <<<"$OUT" && fail "help replay shows other commands' flags: $OUT"
+
+run "$FAULTBOX" replay --help
+expect_rc 0 "replay --help"
+expect_out "^usage: faultbox replay TRACE" "replay --help"
 
 run "$FAULTBOX" help explore
 expect_rc 0 "help explore"
@@ -53,12 +79,36 @@ expect_rc 2 "unknown command"
 expect_err "unknown command \"frobnicate\"" "unknown command"
 [ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "unknown command: want a one-line message, got: $ERR"
 
-for cmd in explore replay report; do
+for cmd in explore report; do
   run "$FAULTBOX" "$cmd" spec.star
   expect_rc 2 "$cmd (not yet available)"
   expect_err "$cmd is not yet available" "$cmd (not yet available)"
   [ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "$cmd: want a one-line message, got: $ERR"
 done
+
+# replay is available: usage errors and a trace it cannot read are exit 2, one line.
+run "$FAULTBOX" replay
+expect_rc 2 "replay without TRACE"
+expect_err "usage: faultbox replay TRACE" "replay without TRACE"
+[ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "replay without TRACE: want a one-line message, got: $ERR"
+grep -q "not yet available" <<<"$ERR" && fail "replay without TRACE: replay is available now: $ERR"
+
+run "$FAULTBOX" replay --rr
+expect_rc 2 "replay --rr without SERVICE"
+
+TMP="$(mktemp -d)"
+trap 'rm -rf "$TMP"' EXIT
+run "$FAULTBOX" replay "$TMP/no-such-trace.log"
+expect_rc 2 "replay of a missing trace"
+expect_err "^faultbox replay: $TMP/no-such-trace.log: cannot read the file" "replay of a missing trace"
+[ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "replay of a missing trace: want a one-line message, got: $ERR"
+[ -z "$OUT" ] || fail "replay of a missing trace: stdout not empty: $OUT"
+
+printf 'not a trace\n' >"$TMP/garbage.log"
+run "$FAULTBOX" replay "$TMP/garbage.log"
+expect_rc 2 "replay of a file that is not a trace"
+expect_err "^faultbox replay: $TMP/garbage.log:1: " "replay of a file that is not a trace names file and line"
+[ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "replay of a file that is not a trace: want a one-line message, got: $ERR"
 
 run "$FAULTBOX"
 expect_rc 2 "no command"

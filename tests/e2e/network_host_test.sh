@@ -42,6 +42,11 @@ trap cleanup EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
+# Under ASan the first fiber switch makes ASan say once, on stderr, that it
+# does not fully support swapcontext. That line is not faultbox's output:
+# checks that count or order output lines leave it out (that warning only).
+ASAN_FIBER_WARNING="^==[0-9]+==WARNING: ASan doesn't fully support makecontext/swapcontext"
+without_asan_fiber_warning() { grep -vE -- "$ASAN_FIBER_WARNING" "$@"; }
 expect_out() {  # ERE WHAT
   if grep -qE -- "$1" "$TMP/out"; then pass "$2"; else fail "$2: output lacks /$1/"; cat "$TMP/out"; fi
 }
@@ -68,7 +73,7 @@ STAR
 timeout 120 "$FAULTBOX" test "$TMP/echo.star" --network host >"$TMP/out" 2>&1
 rc=$?
 [[ $rc == 0 ]] && pass "echo with --network host: exit 0" || { fail "echo with --network host: exit $rc"; cat "$TMP/out"; }
-[[ "$(head -n1 "$TMP/out")" == "network: host (connect delays freeze the syscall; runs share the host's ports)" ]] &&
+[[ "$(without_asan_fiber_warning "$TMP/out" | head -n1)" == "network: host (connect delays freeze the syscall; runs share the host's ports)" ]] &&
   pass "the first line says the run uses the host network" || { fail "no network line first"; cat "$TMP/out"; }
 [[ "$(grep -c '^network: ' "$TMP/out")" == 1 ]] && pass "the network line is said once" || fail "network line count"
 expect_out '^--- PASS: test_slow_connect' "the delayed send passes"
@@ -93,7 +98,7 @@ for _ in $(seq 50); do grep -q ready "$TMP/holder" && break; sleep 0.1; done
 sed "s/$PORT/$BUSY/g" "$TMP/echo.star" >"$TMP/busy.star"
 timeout 120 "$FAULTBOX" test "$TMP/busy.star" --network host >"$TMP/out" 2>&1
 rc=$?
-grep -v '^network: ' "$TMP/out" >"$TMP/err"
+grep -v '^network: ' "$TMP/out" | without_asan_fiber_warning >"$TMP/err"
 [[ $rc == 3 ]] && pass "port taken on the host: exit 3" || { fail "port taken on the host: exit $rc, want 3"; cat "$TMP/out"; }
 [[ "$(wc -l <"$TMP/err")" == 1 ]] && pass "port taken on the host: one line" ||
   { fail "port taken on the host: not one line"; cat "$TMP/out"; }

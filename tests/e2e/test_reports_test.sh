@@ -23,6 +23,11 @@ trap 'rm -rf "$TMP"' EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
+# Under ASan the first fiber switch makes ASan say once, on stderr, that it
+# does not fully support swapcontext. That line is not faultbox's output:
+# checks that count or order output lines leave it out (that warning only).
+ASAN_FIBER_WARNING="^==[0-9]+==WARNING: ASan doesn't fully support makecontext/swapcontext"
+without_asan_fiber_warning() { grep -vE -- "$ASAN_FIBER_WARNING" "$@"; }
 # check WHAT PYTHON...: runs the python checks (asserts) and reports.
 check() {
   local what="$1"; shift
@@ -180,7 +185,8 @@ PY
 "$FAULTBOX" test "$TMP/failing.star" --test test_ok --json "$TMP/no/such/dir/r.json" >"$TMP/out" 2>"$TMP/err"
 rc=$?
 [[ $rc == 3 ]] && pass "unwritable --json: exit 3" || fail "unwritable --json: exit $rc, want 3"
-grep -q "cannot write $TMP/no/such/dir/r.json" "$TMP/err" && [[ "$(wc -l <"$TMP/err")" == 1 ]] &&
+grep -q "cannot write $TMP/no/such/dir/r.json" "$TMP/err" &&
+  [[ "$(without_asan_fiber_warning "$TMP/err" | wc -l)" == 1 ]] &&
   pass "unwritable --json: one line naming the file" || fail "unwritable --json: $(cat "$TMP/err")"
 
 if ((failures > 0)); then

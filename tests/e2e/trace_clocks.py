@@ -20,7 +20,9 @@ For every FILE:
     outcome; decision steps are 1..N, each once;
   - every arrow is a real message: whenever an event learns of another host
     (an entry for it grows), the event is a receive — or the driver's `test`
-    host joining its parallel() branches, learning no more than they knew.
+    host joining its parallel() branches, learning no more than they knew;
+  - the last event is the driver's `test return`, its outcome the header's
+    verdict (a trace that lacks it is cut short).
 
 --flow redis-down (the shop's test_checkout_when_redis_down) also checks that
 the arrows follow the real flow: driver -> api -> redis -> api -> driver, each
@@ -159,6 +161,19 @@ def check_event_lines(path, events, problems):
         problems.append(f"{path}: decision steps are not 1..{len(steps)} each once: {sorted(steps)}")
 
 
+def check_end(path, text, events, problems):
+    """A whole run ends with the driver's return, whose outcome is the header's verdict."""
+    m = re.search(r"^# verdict: (PASS|FAIL)\b", text, re.M)
+    last = events[-1]
+    if not (last.host == "test" and last.text.startswith("step=- test return - #1 -> ")):
+        problems.append(f"{path}:{last.line + 1}: the last event is not the driver's return: {last.text!r}")
+    elif m is None:
+        problems.append(f"{path}: no `# verdict: PASS|FAIL` header line")
+    elif last.text.split(" -> ")[1] != m.group(1).lower():
+        problems.append(f"{path}:{last.line + 1}: the driver returned {last.text.split(' -> ')[1]!r}, "
+                        f"the header's verdict is {m.group(1)}")
+
+
 def happened_before(a, b):
     return a is not b and b.clock.get(a.host, 0) >= a.own
 
@@ -261,6 +276,7 @@ def check_file(path, flow):
         return problems
     counts = check_clocks(path, events, problems)
     check_event_lines(path, events, problems)
+    check_end(path, text, events, problems)
     check_real_arrows(path, events, problems)
     if flow == "redis-down":
         check_redis_down_flow(path, events, problems)

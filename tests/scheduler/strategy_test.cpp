@@ -98,3 +98,35 @@ TEST(PrefixStrategy, AReplayThatEndsEarlyDiverges) {
 
 }  // namespace
 }  // namespace faultbox::scheduler
+
+namespace faultbox::scheduler {
+namespace {
+
+traces::EventIdentity threaded(const std::string& thread, uint64_t occurrence = 1) {
+  traces::EventIdentity e;
+  e.host = "api";
+  e.action = "recvfrom";
+  e.resource = "test";
+  e.occurrence = occurrence;
+  e.thread = thread;
+  return e;
+}
+
+TEST(PrefixStrategy, TheThreadOrdinalOnlyBreaksTies) {
+  // A pooled worker other than the recorded one took the connection: the
+  // same event.
+  PrefixStrategy alone({threaded("4")}, nullptr, "replay");
+  EXPECT_EQ(alone.choose({threaded("5")}, 1), 0u);
+  // Two such events: the recorded thread decides.
+  PrefixStrategy tie({threaded("4")}, nullptr, "replay");
+  EXPECT_EQ(tie.choose({threaded("3"), threaded("4")}, 1), 1u);
+  // Two, and neither is the recorded thread: ambiguous, never guessed.
+  PrefixStrategy ambiguous({threaded("4")}, nullptr, "replay");
+  EXPECT_THROW(ambiguous.choose({threaded("3"), threaded("5")}, 1), Divergence);
+  // The occurrence is never relaxed.
+  PrefixStrategy occurrence({threaded("4", 2)}, nullptr, "replay");
+  EXPECT_THROW(occurrence.choose({threaded("4", 1)}, 1), Divergence);
+}
+
+}  // namespace
+}  // namespace faultbox::scheduler
