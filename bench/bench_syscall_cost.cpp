@@ -17,8 +17,9 @@
 //   (d0) the same as (d) but trusting the fd cache without the (dev, ino)
 //        re-check — NOT a valid configuration (DESIGN.md §3 requires the
 //        re-check on every hit), run only so (d) - (d0) is the whole cost
-//        of the re-check, including what it costs the target afterwards
-//        (its kernel paths evict the target's cache lines);
+//        of the re-check, including what it adds to the rest of the round
+//        trip (any time the supervisor spends before answering does: a
+//        2.7 us busy loop in its place costs the same ~0.5 us extra);
 //   a timed run of (d): FaultRules::decide per call, and within it
 //        TargetInspector::fd (cache lookup + re-check).
 #include <poll.h>
