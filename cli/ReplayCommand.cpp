@@ -18,19 +18,14 @@
 #include "cli/ExitCodes.h"
 #include "cli/SpecLoading.h"
 #include "cli/TestRun.h"
-#include "engine/Cgroup.h"
 #include "engine/EngineError.h"
 #include "engine/EngineHost.h"
-#include "engine/InterruptSignal.h"
 #include "engine/KernelProbe.h"
 #include "engine/Run.h"
-#include "engine/SeccompProgram.h"
-#include "engine/ServicePaths.h"
 #include "engine/UniqueFd.h"
 #include "scheduler/Strategy.h"
 #include "spec/eval/Render.h"
 #include "spec/vocabulary/Spec.h"
-#include "traces/FileDigest.h"
 #include "traces/TraceReader.h"
 
 namespace faultbox::cli {
@@ -118,25 +113,12 @@ int run_replay(const ReplayOptions& options) {
               << " is not found (looked in the current directory, beside the trace and one folder up)\n";
     return kExitUsage;
   }
-  if (auto digest = traces::file_sha256(spec_path); !digest || digest->substr(7) != h.spec_sha256)
-    std::cout << "warning: " << spec_path << " changed since the trace was recorded (sha256 differs)\n";
 
   std::string spec_dir = fs::absolute(fs::path(spec_path)).parent_path().lexically_normal().string();
   engine::EngineHost host(spec_dir);
   int load_rc = kExitOk;
   std::unique_ptr<Spec> spec = load_spec_or_report(spec_path, host, "replay", load_rc);
   if (!spec) return load_rc;
-  for (const auto& [service, recorded] : h.binaries) {
-    const ServiceSpec* s = spec->topology().find_service(service);
-    if (!s) {
-      std::cout << "warning: the spec has no service " << service << " any more\n";
-      continue;
-    }
-    if (s->binary.empty()) continue;
-    std::string path = engine::resolve_binary(spec_dir, s->binary);
-    if (traces::file_sha256(path).value_or("") != recorded)
-      std::cout << "warning: " << service << "'s binary " << path << " changed since the trace was recorded (sha256 differs)\n";
-  }
   const TestSpec* test = nullptr;
   for (const TestSpec& t : spec->topology().tests)
     if (t.name == h.test) test = &t;
@@ -181,18 +163,20 @@ int run_replay(const ReplayOptions& options) {
   std::cout << "replaying " << options.trace << ": " << h.test << " (run " << h.run << ", " << h.strategy
             << " seed " << h.seed << "), " << total << " decisions\n";
   try {
-    engine::InterruptSignal interrupt;
-    engine::SeccompProgram program = engine::SeccompProgram::build_standard();
-    engine::CgroupLocation cgroups = engine::locate_cgroup2();
-    RunSetup setup;
-    setup.spec = spec.get();
-    setup.host = &host;
-    setup.program = &program;
-    setup.cgroups = &cgroups;
-    setup.interrupt = &interrupt;
-    setup.spec_path = spec_path;
-    setup.spec_dir = spec_dir;
+    RunSetup setup(*spec, host, spec_path, spec_dir);
     setup.verbose = options.verbose;
+    // The same files? The setup hashed them for this run's own trace.
+    if (setup.spec_sha256 != h.spec_sha256)
+      std::cout << "warning: " << spec_path << " changed since the trace was recorded (sha256 differs)\n";
+    for (const auto& [service, recorded] : h.binaries) {
+      auto now = std::find_if(setup.binaries.begin(), setup.binaries.end(),
+                              [&](const auto& b) { return b.first == service; });
+      if (now == setup.binaries.end())
+        std::cout << "warning: the spec has no service " << service << " any more\n";
+      else if (now->second != recorded)
+        std::cout << "warning: " << service << "'s binary changed since the trace was recorded (" << recorded
+                  << ", now " << now->second << ")\n";
+    }
     RunOutcome o = run_one(setup, *test, h.seed, h.run, std::move(mode));
     if (o.divergence) {
       const scheduler::Divergence& d = *o.divergence;

@@ -108,17 +108,7 @@ int run_test(const TestOptions& options) {
   };
   int passed = 0, failed = 0, spec_errors = 0;
   try {
-    engine::InterruptSignal interrupt;
-    engine::SeccompProgram program = engine::SeccompProgram::build_standard();
-    engine::CgroupLocation cgroups = engine::locate_cgroup2();
-    RunSetup setup;
-    setup.spec = spec.get();
-    setup.host = &host;
-    setup.program = &program;
-    setup.cgroups = &cgroups;
-    setup.interrupt = &interrupt;
-    setup.spec_path = options.spec;
-    setup.spec_dir = spec_dir;
+    RunSetup setup(*spec, host, options.spec, spec_dir);
     setup.verbose = options.verbose;
     setup.network_host = options.network_host;
     if (options.verbose && options.free)

@@ -61,16 +61,8 @@ traces::TraceHeader header_for(const RunSetup& setup, const TestSpec& test, uint
                                const std::string& strategy) {
   traces::TraceHeader h;
   h.spec_path = setup.spec_path;
-  // The spec was just loaded, so it is readable; the header holds bare hex.
-  h.spec_sha256 = traces::file_sha256(setup.spec_path).value_or("sha256:" + std::string(64, '0')).substr(7);
-  for (const ServiceSpec& s : setup.spec->topology().services) {
-    std::string digest = "none";
-    if (!s.binary.empty())
-      digest = traces::file_sha256(engine::resolve_binary(setup.spec_dir, s.binary)).value_or("unreadable");
-    else if (!s.image.empty())
-      digest = "image:" + s.image;
-    h.binaries.emplace_back(s.name, digest);
-  }
+  h.spec_sha256 = setup.spec_sha256;
+  h.binaries = setup.binaries;
   h.test = test.name;
   h.run = run_number;
   h.strategy = strategy;
@@ -79,6 +71,25 @@ traces::TraceHeader header_for(const RunSetup& setup, const TestSpec& test, uint
 }
 
 }  // namespace
+
+RunSetup::RunSetup(star::Spec& s, engine::EngineHost& h, std::string path, std::string dir)
+    : spec(s),
+      host(h),
+      spec_path(std::move(path)),
+      spec_dir(std::move(dir)),
+      program(engine::SeccompProgram::build_standard()),
+      cgroups(engine::locate_cgroup2()) {
+  // The spec was just loaded, so it is readable; the header holds bare hex.
+  spec_sha256 = traces::file_sha256(spec_path).value_or("sha256:" + std::string(64, '0')).substr(7);
+  for (const ServiceSpec& svc : spec.topology().services) {
+    std::string digest = "none";
+    if (!svc.binary.empty())
+      digest = traces::file_sha256(engine::resolve_binary(spec_dir, svc.binary)).value_or("unreadable");
+    else if (!svc.image.empty())
+      digest = "image:" + svc.image;
+    binaries.emplace_back(svc.name, digest);
+  }
+}
 
 std::string trace_file_name(const std::string& test, uint64_t seed) {
   return test + "-seed" + std::to_string(seed) + ".log";
@@ -91,15 +102,14 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
   opts.host_network = setup.network_host;
   opts.spec_dir = setup.spec_dir;
   opts.seed = seed;
-  opts.interrupt = setup.interrupt;
-  engine::Run run(setup.spec->topology(), *setup.program, *setup.cgroups, opts);
+  opts.interrupt = &setup.interrupt;
+  engine::Run run(setup.spec.topology(), setup.program, setup.cgroups, opts);
   // The test body runs on the driver's fibers (destroyed before the Run).
-  const engine::InterruptSignal* interrupt = setup.interrupt;
-  engine::Driver driver(run.loop(), [interrupt] {
-    if (interrupt)
-      if (int signo = interrupt->received()) throw engine::Interrupted(signo);
+  const engine::InterruptSignal& interrupt = setup.interrupt;
+  engine::Driver driver(run.loop(), [&interrupt] {
+    if (int signo = interrupt.received()) throw engine::Interrupted(signo);
   });
-  engine::EngineHost& host = *setup.host;
+  engine::EngineHost& host = setup.host;
   host.set_run(&run);
   host.set_driver(&driver);
   std::optional<engine::DecisionLoop> decisions;
@@ -128,9 +138,9 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     driver.set_gate(serialized);
     decisions->activate(steps);
     auto body = [&] {
-      auto thread = setup.spec->new_thread(engine::Driver::kTestFiber);
+      auto thread = setup.spec.new_thread(engine::Driver::kTestFiber);
       driver.bind_stack(*thread);
-      setup.spec->run_test(*thread, test.name);
+      setup.spec.run_test(*thread, test.name);
     };
     if (serialized)
       driver.run_test(body, [&] { decisions->advance(); });

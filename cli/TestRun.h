@@ -22,15 +22,27 @@
 
 namespace faultbox::cli {
 
-// What stays the same for every run of one command.
-struct RunSetup {
-  star::Spec* spec = nullptr;
-  engine::EngineHost* host = nullptr;
-  const engine::SeccompProgram* program = nullptr;
-  const engine::CgroupLocation* cgroups = nullptr;
-  const engine::InterruptSignal* interrupt = nullptr;
-  std::string spec_path;  // as the user gave it (written into traces)
-  std::string spec_dir;
+// What stays the same for every run of one command, made once: the
+// signal handlers, the seccomp program, the cgroup mount, and the digests
+// every trace header carries (the spec's and each binary's — hashed once,
+// not per run).
+class RunSetup {
+ public:
+  // Throws EnvironmentError (no cgroup2, the filter cannot be built).
+  RunSetup(star::Spec& spec, engine::EngineHost& host, std::string spec_path, std::string spec_dir);
+  RunSetup(const RunSetup&) = delete;
+  RunSetup& operator=(const RunSetup&) = delete;
+
+  star::Spec& spec;
+  engine::EngineHost& host;
+  const std::string spec_path;  // as the user gave it (written into traces)
+  const std::string spec_dir;
+  engine::InterruptSignal interrupt;
+  const engine::SeccompProgram program;
+  const engine::CgroupLocation cgroups;
+  std::string spec_sha256;  // bare hex
+  // service → "sha256:…" of its binary ("image:NAME", "none", "unreadable"), in spec order.
+  std::vector<std::pair<std::string, std::string>> binaries;
   bool verbose = false;
   bool network_host = false;
 };

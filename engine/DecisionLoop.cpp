@@ -116,10 +116,8 @@ DecisionLoop::DecisionLoop(Run& run, scheduler::Strategy* strategy, Options opti
       recorder_(recorder::ResourceNormalizer(run.dir())) {
   for (const star::ServiceSpec& s : run_.topology().services)
     for (const star::InterfaceSpec& i : s.interfaces)
-      if (i.port > 0 && i.port <= 65535) {
-        iface_of_port_[static_cast<uint16_t>(i.port)] = s.name + "." + i.name;
+      if (i.port > 0 && i.port <= 65535)
         recorder_.normalizer().add_interface(static_cast<uint16_t>(i.port), s.name + "." + i.name);
-      }
   for (const auto& s : run_.services()) s->set_sink(this);
 }
 
@@ -340,7 +338,7 @@ void DecisionLoop::record_released() {
       auto it = driver_sends_.find(p.driver_fiber);
       if (it == driver_sends_.end()) {
         // Not known by port: the oldest step to this interface.
-        std::string target = iface_of_port_.count(port_of(p.local)) ? iface_of_port_[port_of(p.local)] : "";
+        std::string target = recorder_.normalizer().interface_at(p.local).value_or("");
         for (auto f = driver_sends_.begin(); f != driver_sends_.end() && it == driver_sends_.end(); ++f)
           if (!f->second.empty() && f->second.front().first == target) it = f;
       }
@@ -470,13 +468,19 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
       if (p.kind == Kind::Connect) {
         auto dst = target.sockaddr_at(ev.tgid, ev.args[1], ev.args[2]);
         if (!dst) return std::nullopt;
-        p.resource = recorder_.normalizer().peer(dst->str());
+        // AF_UNSPEC (dissolving an association) or a unix address: no
+        // link to a service, nothing to name.
+        try {
+          p.resource = recorder_.normalizer().peer(dst->str());
+        } catch (const std::invalid_argument&) {
+          return std::nullopt;
+        }
       } else if (p.kind == Kind::Accept || s.listening) {
         if (!s.local) return std::nullopt;
         p.kind = Kind::Accept;
         p.wait = Wait::Accept;
-        auto iface = iface_of_port_.find(s.local->port);
-        p.resource = iface != iface_of_port_.end() ? iface->second : from.name() + ":" + std::to_string(s.local->port);
+        p.resource = recorder_.normalizer().interface_at(s.local->str()).value_or(from.name() + ":" +
+                                                                                  std::to_string(s.local->port));
       } else {
         if (!s.local || !s.peer) return std::nullopt;  // not connected: nothing moves between services
         p.stream = true;
@@ -485,13 +489,13 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
         // Name this end for its peer: a client's ephemeral endpoint is the
         // service itself ("api" as redis sees it); a server's end is already
         // its interface.
-        if (!iface_of_port_.count(s.local->port)) recorder_.normalizer().add_client(p.local, from.name());
+        if (!recorder_.normalizer().interface_at(p.local)) recorder_.normalizer().add_client(p.local, from.name());
         resolve_peer(p);
         if (p.kind == Kind::Read) p.wait = Wait::Read;
         if (p.kind == Kind::Write) p.wait = Wait::Write;
         if (in.flags_arg >= 0 && (ev.args[in.flags_arg] & MSG_DONTWAIT)) p.dontwait = true;
       }
-      if (p.wait != Wait::None || p.stream) p.dup = duplicate(ev.tgid, fd);
+      if (p.wait != Wait::None || p.stream) p.dup = target.duplicate(ev.tgid, fd);
     } else if (facts->kind == FdKind::RegularFile) {
       if (p.kind == Kind::Connect || p.kind == Kind::Accept) return std::nullopt;
       if (uninteresting_path(facts->path)) return std::nullopt;
@@ -548,16 +552,6 @@ std::string DecisionLoop::thread_of(const std::string& service, pid_t tid) {
     return ordinals_.adopt(service, tid, creator);
   }
   return ordinals_.ordinal_of(service, tid);
-}
-
-UniqueFd DecisionLoop::duplicate(pid_t tgid, int fd) {
-  auto it = pidfds_.find(tgid);
-  if (it == pidfds_.end()) {
-    int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, tgid, 0));
-    if (pidfd < 0) return UniqueFd();
-    it = pidfds_.emplace(tgid, UniqueFd(pidfd)).first;
-  }
-  return UniqueFd(static_cast<int>(::syscall(SYS_pidfd_getfd, it->second.get(), fd, 0)));
 }
 
 std::string DecisionLoop::outcome_text(const FaultOutcome& o) const {

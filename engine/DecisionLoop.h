@@ -194,7 +194,6 @@ class DecisionLoop final : public NotificationSink {
   std::vector<traces::VectorClock> joined(const std::string& fiber);
   std::string peer_name(const std::string& service, const std::string& local, uint16_t local_port,
                         const std::string& peer, uint16_t peer_port, bool* is_driver);
-  UniqueFd duplicate(pid_t tgid, int fd);
   std::string outcome_text(const FaultOutcome& o) const;
   void warn(std::string line);
 
@@ -214,7 +213,6 @@ class DecisionLoop final : public NotificationSink {
   // A clone was released: the next new thread of that service is its child.
   std::optional<std::pair<std::string, std::string>> pending_clone_;  // service, creator ordinal
   std::map<std::string, std::string> endpoint_owner_;  // "ip:port" → service
-  std::map<uint16_t, std::string> iface_of_port_;      // declared port → "svc.iface"
   // Driver sends not yet consumed by a service, per target interface.
   // Driver steps not yet consumed by a service, per fiber: (target, clock).
   std::map<std::string, std::deque<std::pair<std::string, traces::VectorClock>>> driver_sends_;
@@ -227,7 +225,6 @@ class DecisionLoop final : public NotificationSink {
   // A replay's outcome mismatch, found while recording; thrown by the next
   // decision (recording also happens inside a fiber's step).
   std::optional<scheduler::Divergence> divergence_;
-  std::unordered_map<pid_t, UniqueFd> pidfds_;
   std::vector<std::string> warnings_;
   std::chrono::steady_clock::duration idle_{};
   bool idle_warned_ = false;

@@ -70,6 +70,12 @@ class TargetInspector final : public TargetQuery {
   std::optional<SocketAddress> sockaddr_at(pid_t tgid, uint64_t addr, uint64_t len) override;
   std::optional<std::string> absolute(pid_t tid, pid_t tgid, int dirfd, const std::string& path) override;
 
+  // A pidfd_getfd duplicate of fd `fd` of `tgid` (close-on-exec), through
+  // the cached pidfd; empty when the fd is not open or the process is gone.
+  // The serialized scheduler polls such duplicates to tell whether a parked
+  // read would block.
+  UniqueFd duplicate(pid_t tgid, int fd);
+
   // The process exited (the caller saw its pidfd become readable, or reaped
   // it): drop its pidfd and fd cache.
   void forget_process(pid_t tgid);
@@ -88,7 +94,6 @@ class TargetInspector final : public TargetQuery {
   // needed) and describes it; false when the fd is not open or the process
   // is gone (then the process entry may have been erased).
   bool inspect(pid_t tgid, int fd, FdFacts& out);
-  UniqueFd duplicate(pid_t tgid, int fd);
   // Whether fd `fd` of `p` names, now, the file `cached` was learnt from.
   static bool still_names(const Process& p, int fd, const FdFacts& cached);
   // Drops processes that have exited, once the table has doubled since the

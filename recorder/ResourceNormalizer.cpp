@@ -185,6 +185,21 @@ std::string ResourceNormalizer::path(std::string_view p) const {
   return without_spaces(std::move(out));
 }
 
+std::optional<std::string> ResourceNormalizer::interface_at(std::string_view endpoint) const {
+  std::optional<Endpoint> parsed;
+  try {
+    parsed = parse_endpoint(endpoint);
+  } catch (const std::invalid_argument&) {
+    return std::nullopt;
+  }
+  const Endpoint& e = *parsed;
+  if (e.kind == Endpoint::Kind::Unix) return std::nullopt;
+  if (auto it = interfaces_by_address_.find({e.ip, e.port}); it != interfaces_by_address_.end())
+    return without_spaces(it->second);
+  if (auto it = interfaces_by_port_.find(e.port); it != interfaces_by_port_.end()) return without_spaces(it->second);
+  return std::nullopt;
+}
+
 std::string ResourceNormalizer::peer(std::string_view endpoint) const {
   Endpoint e = parse_endpoint(endpoint);
   if (e.kind == Endpoint::Kind::Unix) return "unix:" + path(e.ip);

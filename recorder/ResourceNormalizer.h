@@ -57,6 +57,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <utility>
 
 namespace faultbox::recorder {
@@ -84,6 +85,9 @@ class ResourceNormalizer {
   // Throws std::invalid_argument for an endpoint that is not one of the
   // three forms above.
   std::string peer(std::string_view endpoint) const;
+  // The declared interface listening at `endpoint` ("stock.main"), ignoring
+  // clients; nullopt when none or the endpoint is malformed.
+  std::optional<std::string> interface_at(std::string_view endpoint) const;
 
  private:
   std::string component(std::string_view c) const;

@@ -171,3 +171,14 @@ TEST(ResourceNormalizerPeer, RejectsWhatIsNotAnEndpoint) {
   }
   EXPECT_THROW(n.add_client("nonsense", "test"), std::invalid_argument);
 }
+
+TEST(ResourceNormalizerPeer, InterfaceAtIgnoresClientsAndMalformedEndpoints) {
+  ResourceNormalizer n("/tmp/faultbox-run-abc");
+  n.add_interface(6379, "redis.main");
+  n.add_client("127.0.0.1:41234", "api");
+  EXPECT_EQ(n.interface_at("127.0.0.1:6379"), "redis.main");
+  EXPECT_EQ(n.interface_at("127.0.0.1:41234"), std::nullopt);  // a client end, not an interface
+  EXPECT_EQ(n.peer("127.0.0.1:41234"), "api");
+  EXPECT_EQ(n.interface_at("unspec"), std::nullopt);
+  EXPECT_EQ(n.interface_at("unix:/run/x.sock"), std::nullopt);
+}
