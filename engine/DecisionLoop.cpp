@@ -10,7 +10,9 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "engine/SyscallShape.h"
 #include "spec/vocabulary/Errno.h"
+#include "spec/vocabulary/Syscalls.h"
 #include "scheduler/Readiness.h"
 #include "scheduler/SocketProgress.h"
 
@@ -20,55 +22,38 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-enum class Arg { None, Fd, Path, PathAt, Path2At };
-
 struct Interest {
-  int kind;  // DecisionLoop::Kind as int (the enum is private)
-  Arg arg;
-  int flags_arg = -1;  // recv/send flags argument (MSG_DONTWAIT)
+  DecisionLoop::Kind kind;
+  int flags_arg = -1;  // recv/send: the flags argument (MSG_DONTWAIT)
 };
 
-// The syscalls of interest and how to find their resource.
-// Kinds: 0 Connect, 1 Accept, 2 Read, 3 Write, 4 File, 5 Clone.
-const std::unordered_map<std::string_view, Interest>& interests() {
-  static const std::unordered_map<std::string_view, Interest> table = {
-      {"connect", {0, Arg::Fd}},
-      {"accept", {1, Arg::Fd}},
-      {"accept4", {1, Arg::Fd}},
-      {"read", {2, Arg::Fd}},
-      {"readv", {2, Arg::Fd}},
-      {"pread64", {2, Arg::Fd}},
-      {"preadv", {2, Arg::Fd}},
-      {"preadv2", {2, Arg::Fd}},
-      {"recvfrom", {2, Arg::Fd, 3}},
-      {"recvmsg", {2, Arg::Fd, 2}},
-      {"recvmmsg", {2, Arg::Fd, 3}},
-      {"write", {3, Arg::Fd}},
-      {"writev", {3, Arg::Fd}},
-      {"pwrite64", {3, Arg::Fd}},
-      {"pwritev", {3, Arg::Fd}},
-      {"pwritev2", {3, Arg::Fd}},
-      {"sendto", {3, Arg::Fd, 3}},
-      {"sendmsg", {3, Arg::Fd, 2}},
-      {"sendmmsg", {3, Arg::Fd, 3}},
-      {"fsync", {4, Arg::Fd}},
-      {"fdatasync", {4, Arg::Fd}},
-      {"ftruncate", {4, Arg::Fd}},
-      {"open", {4, Arg::Path}},
-      {"creat", {4, Arg::Path}},
-      {"openat", {4, Arg::PathAt}},
-      {"openat2", {4, Arg::PathAt}},
-      {"truncate", {4, Arg::Path}},
-      {"unlink", {4, Arg::Path}},
-      {"unlinkat", {4, Arg::PathAt}},
-      {"rename", {4, Arg::Path}},
-      {"renameat", {4, Arg::PathAt}},
-      {"renameat2", {4, Arg::PathAt}},
-      {"clone", {5, Arg::None}},
-      {"clone3", {5, Arg::None}},
-      {"fork", {5, Arg::None}},
-      {"vfork", {5, Arg::None}},
-  };
+// Looked up by the supervisor's string_view, without a string per call.
+struct NameHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using InterestTable = std::unordered_map<std::string, Interest, NameHash, std::equal_to<>>;
+
+// The syscalls of interest, by the vocabulary's families (spec/vocabulary/
+// Syscalls.h) so a member added there is scheduled too. Where each keeps
+// its fd or path is SyscallShape's business.
+const InterestTable& interests() {
+  static const InterestTable table = [] {
+    using K = DecisionLoop::Kind;
+    const std::pair<const char*, K> families[] = {
+        {"connect", K::Connect}, {"accept", K::Accept}, {"read", K::Read},     {"recv", K::Read},
+        {"write", K::Write},     {"send", K::Write},    {"open", K::File},     {"fsync", K::File},
+        {"truncate", K::File},   {"unlink", K::File},   {"rename", K::File},   {"fork", K::Clone},
+    };
+    InterestTable t;
+    for (const auto& [family, kind] : families)
+      for (const std::string& name : star::find_syscall_family(family)->syscalls) t[name] = {kind};
+    // The flags argument of the socket calls that have one (x86-64 order).
+    for (const auto& [name, arg] : {std::pair{"recvfrom", 3}, {"recvmsg", 2}, {"recvmmsg", 3}, {"sendto", 3},
+                                    {"sendmsg", 2}, {"sendmmsg", 3}})
+      t.at(name).flags_arg = arg;
+    return t;
+  }();
   return table;
 }
 
@@ -284,7 +269,8 @@ std::vector<DecisionLoop::Candidate> DecisionLoop::enabled() {
   }
   // Canonical order: a seed or a decision list means the same schedule
   // whatever order notifications happened to arrive in.
-  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.id.text() < b.id.text(); });
+  for (Candidate& c : out) c.key = c.id.text();
+  std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.key < b.key; });
   return out;
 }
 
@@ -453,20 +439,21 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
   p.ev = ev;
   p.action = std::string(ev.name);
   p.ev.name = {};  // pointed into the supervisor's table; `action` keeps the text (see release_parked)
-  p.kind = static_cast<Kind>(in.kind);
+  p.kind = in.kind;
+  const SyscallShape& shape = syscall_shape(ev.name);
   TargetInspector& target = run_.inspector();
 
   if (p.kind == Kind::Clone) {
     p.resource = "-";
-  } else if (in.arg == Arg::Fd) {
-    const int fd = static_cast<int>(ev.args[0]);
+  } else if (shape.fd_arg >= 0) {
+    const int fd = static_cast<int>(ev.args[shape.fd_arg]);
     const FdFacts* facts = target.fd(ev.tgid, fd);
     if (!facts) return std::nullopt;
     if (facts->kind == FdKind::Socket) {
       const SocketFacts& s = facts->socket;
       if (!s.is_inet_stream()) return std::nullopt;  // unix sockets and UDP are not service links
       if (p.kind == Kind::Connect) {
-        auto dst = target.sockaddr_at(ev.tgid, ev.args[1], ev.args[2]);
+        auto dst = target.sockaddr_at(ev.tgid, ev.args[shape.sockaddr_arg], ev.args[shape.socklen_arg]);
         if (!dst) return std::nullopt;
         // AF_UNSPEC (dissolving an association) or a unix address: no
         // link to a service, nothing to name.
@@ -503,15 +490,16 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
     } else {
       return std::nullopt;  // pipes (the log drain), devices, epoll…
     }
-  } else {
-    const int path_index = in.arg == Arg::PathAt ? 1 : 0;
-    auto raw = target.string_at(ev.tgid, ev.args[path_index]);
+  } else if (shape.has_path()) {
+    auto raw = target.string_at(ev.tgid, ev.args[shape.paths[0].path]);
     if (!raw) return std::nullopt;
-    const int dirfd = in.arg == Arg::PathAt ? static_cast<int>(ev.args[0]) : AT_FDCWD;
+    const int dirfd = shape.paths[0].dirfd >= 0 ? static_cast<int>(ev.args[shape.paths[0].dirfd]) : AT_FDCWD;
     auto abs = target.absolute(ev.tid, ev.tgid, dirfd, *raw);
     std::string path = abs ? *abs : *raw;
     if (uninteresting_path(path)) return std::nullopt;
     p.resource = recorder_.normalizer().path(path);
+  } else {
+    return std::nullopt;
   }
   if (p.resource.empty()) p.resource = "-";
   p.thread = thread_of(from.name(), ev.tid);

@@ -101,6 +101,9 @@ class DecisionLoop final : public NotificationSink {
     size_t enabled = 0;                      // the enabled set's size
   };
 
+  // What a syscall of interest does, for the enabled set and pairing.
+  enum class Kind { Connect, Accept, Read, Write, File, Clone };
+
   DecisionLoop(Run& run, scheduler::Strategy* strategy, Options options);
   ~DecisionLoop() override;
   DecisionLoop(const DecisionLoop&) = delete;
@@ -145,7 +148,6 @@ class DecisionLoop final : public NotificationSink {
 
  private:
   enum class Wait { None, Read, Write, Accept };
-  enum class Kind { Connect, Accept, Read, Write, File, Clone };
 
   struct Parked {
     ServiceInstance* service = nullptr;
@@ -174,6 +176,7 @@ class DecisionLoop final : public NotificationSink {
 
   struct Candidate {
     traces::EventIdentity id;
+    std::string key;            // id.text(): the canonical order
     size_t parked = SIZE_MAX;   // index into parked_, or
     std::string fiber;          // a driver step
     std::string target;
