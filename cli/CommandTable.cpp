@@ -48,8 +48,29 @@ constexpr CommandDoc kCommands[] = {
      "parallel(f, g, ...) runs its branches as fibers; which goes next is a decision.\n"
      "Not yet: image= services.",
      true},
-    {"explore", "faultbox explore SPEC", "systematically explore interleavings and fault placements",
-     "Enumerates schedules and fault placements (optimal DPOR by default).", false},
+    {"explore", "faultbox explore SPEC [--test GLOB] [--runs N] [--seed S] [--strategy dpor|pct|random|permutations] [--max-faults K] [--pct-depth D] [--shard I/N] [--trace-dir DIR] [--json FILE] [--junit FILE] [-v]",
+     "systematically explore interleavings and fault placements",
+     "Runs each test (or those matching --test GLOB) many times, serialized as\n"
+     "`faultbox test` runs are, choosing the runs systematically: --strategy dpor\n"
+     "(the default) is optimal dynamic partial-order reduction (source sets and\n"
+     "wakeup trees): one run per Mazurkiewicz class of the test's interleavings,\n"
+     "where two events are dependent when they belong to one service or touch one\n"
+     "resource (a file, a connection, a listening socket). A fault rule with times=\n"
+     "or probability= is a placement rule: each event it could hit is tried allowed\n"
+     "and faulted, up to --max-faults faults per run (default 1); other rules apply\n"
+     "as written. --runs N is the budget per test (default 100). pct (depth\n"
+     "--pct-depth, default 3) and random sample seeds S, S+1, ...; permutations\n"
+     "releases the first batch of held syscalls in each of its n! orders (the\n"
+     "public Go tool's mode, as a baseline). Prints a progress line, every new\n"
+     "failing class at once with its trace, and per test a summary: 'complete: N runs\n"
+     "= C classes without faults + P placements' when the space was exhausted, or\n"
+     "how many known alternatives remain. Each class has a canonical id (the JSON\n"
+     "lists them); --shard I/N explores a deterministic part of the tree (shards may\n"
+     "overlap; the union of their class ids is an unsharded run's). Traces of failing\n"
+     "runs go to faultbox-traces/ (or --trace-dir DIR, which keeps every run's) and\n"
+     "replay with `faultbox replay`. Exit 0 when no run failed, 1 when one did, 2\n"
+     "spec or usage error, 3 environment error.",
+     true},
     {"replay", "faultbox replay TRACE [--rr SERVICE] [-v]", "replay a recorded trace exactly",
      "Runs the trace's test again (the spec named in TRACE, found in the current\n"
      "directory or beside the trace, with the same binaries: a changed sha256 is a\n"
@@ -78,10 +99,17 @@ constexpr FlagDoc kFlags[] = {
     {"test", "--network host", "no network namespace; connect delays freeze the syscall", true},
     {"test", "--junit FILE", "write JUnit XML (a testcase per run; failure file:line; fault hits)", true},
     {"test", "--json FILE", "write per-run results (seed, verdict, duration, failure, fault hits)", true},
-    {"explore", "--runs N", "budget of runs", false},
-    {"explore", "--strategy NAME", "dpor (default), pct, random or permutations", false},
-    {"explore", "--max-faults K", "at most K fault placements per run", false},
-    {"explore", "--shard I/N", "explore shard I of N", false},
+    {"explore", "--test GLOB", "only the tests whose name matches GLOB (fnmatch)", true},
+    {"explore", "--runs N", "budget of runs per test (default 100)", true},
+    {"explore", "--seed S", "first seed of random and pct (default 1)", true},
+    {"explore", "--strategy NAME", "dpor (default), pct, random or permutations", true},
+    {"explore", "--max-faults K", "at most K fault placements per run (default 1)", true},
+    {"explore", "--pct-depth D", "pct's bug depth d (default 3: d-1 priority change points)", true},
+    {"explore", "--shard I/N", "explore shard I of N (deterministic; union over shards = whole)", true},
+    {"explore", "--trace-dir DIR", "write every run's trace into DIR (default: failing runs' into faultbox-traces/)", true},
+    {"explore", "--json FILE", "write the exploration: class ids, counts, failing classes and traces", true},
+    {"explore", "--junit FILE", "write JUnit XML (a testcase per failing run, or one passing per test)", true},
+    {"explore", "-v", "a line per run: its class, decisions, verdict", true},
     {"replay", "--rr SERVICE", "record SERVICE under rr while replaying (experimental; not yet wired)", true},
     {"replay", "-v", "per run: its directory, decisions, notifications, log tails", true},
     {"report", "-o FILE", "where to write the HTML report", false},

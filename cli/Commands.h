@@ -28,6 +28,23 @@ struct TestOptions {
 };
 int run_test(const TestOptions& options);
 
+struct ExploreOptions {
+  std::string spec;
+  std::string test_glob;  // "" = every test
+  int runs = 100;         // the budget of runs per test
+  uint64_t seed = 1;      // random and pct: seeds S, S+1, …
+  std::string strategy = "dpor";  // dpor | pct | random | permutations
+  int max_faults = 1;     // fault placements per run (rules with times=/probability=)
+  int pct_depth = 3;
+  int shard_index = 0, shard_count = 1;  // --shard I/N (I in 1..N on the command line)
+  std::string trace_dir;  // every run's trace; "" = failing runs' into faultbox-traces/
+  std::string json;
+  std::string junit;
+  bool verbose = false;
+  bool network_host = false;
+};
+int run_explore(const ExploreOptions& options);
+
 // faultbox replay TRACE [--rr SERVICE] [-v]
 struct ReplayOptions {
   std::string trace;

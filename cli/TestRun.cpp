@@ -131,6 +131,8 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     // Start-up and healthchecks ran free; serialization starts with the body.
     engine::DecisionLoop::Options dopts;
     dopts.serialized = serialized;
+    dopts.explored_placements = setup.explored_placements && serialized;
+    run.rules().set_explored_placements(dopts.explored_placements);
     decisions.emplace(run, mode.strategy.get(), dopts);
     decisions->expect_outcomes(std::move(mode.expected_outcomes));
     host.set_decisions(&*decisions);
@@ -218,6 +220,8 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     out.trace.events = decisions->recorder().events();
     out.decisions = decisions->decisions();
   }
+  decisions.reset();  // it points at the strategy
+  out.strategy = std::move(mode.strategy);
   return out;
 }
 

@@ -45,6 +45,9 @@ class RunSetup {
   std::vector<std::pair<std::string, std::string>> binaries;
   bool verbose = false;
   bool network_host = false;
+  // `faultbox explore`: the strategy places the faults of rules with
+  // times=/probability= instead of the rules' own counts and draws.
+  bool explored_placements = false;
 };
 
 struct RunMode {
@@ -63,6 +66,8 @@ struct RunOutcome {
   traces::TraceFile trace;
   std::optional<scheduler::Divergence> divergence;  // replay left the recorded decisions
   uint64_t decisions = 0;
+  // The run's strategy, handed back (explore reads what it recorded).
+  std::unique_ptr<scheduler::Strategy> strategy;
 };
 
 // Throws EnvironmentError and engine::Interrupted; everything a test can do

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,41 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
   return rc;
 }
 
+// faultbox explore SPEC [--test GLOB] [--runs N] [--seed S] [--strategy NAME] [--max-faults K]
+//                       [--pct-depth D] [--shard I/N] [--trace-dir DIR] [--json FILE] [--junit FILE]
+//                       [--network host] [-v]
+int parse_explore(const CommandDoc& cmd, const std::vector<std::string>& args, ExploreOptions& options) {
+  std::string network, shard;
+  int rc = parse_command(cmd, args, [&](CLI::App& app) {
+    app.add_option("SPEC", options.spec)->required();
+    app.add_option("--test", options.test_glob);
+    app.add_option("--runs", options.runs)->check(CLI::Range(1, 100000000));
+    app.add_option("--seed", options.seed);
+    app.add_option("--strategy", options.strategy)->check(CLI::IsMember({"dpor", "pct", "random", "permutations"}));
+    app.add_option("--max-faults", options.max_faults)->check(CLI::Range(0, 1000));
+    app.add_option("--pct-depth", options.pct_depth)->check(CLI::Range(1, 1000));
+    app.add_option("--shard", shard);
+    app.add_option("--trace-dir", options.trace_dir);
+    app.add_option("--json", options.json);
+    app.add_option("--junit", options.junit);
+    app.add_option("--network", network)->check(CLI::IsMember({"host"}));
+    app.add_flag("-v,--verbose", options.verbose);
+  });
+  if (rc != kExitOk) return rc;
+  options.network_host = network == "host";
+  if (!shard.empty()) {
+    // I/N with 1 <= I <= N: what a CI matrix or an Indexed Job's index + 1 gives.
+    int i = 0, n = 0;
+    char slash = 0;
+    std::istringstream in(shard);
+    if (!(in >> i >> slash >> n) || slash != '/' || !in.eof() || n < 1 || i < 1 || i > n)
+      return usage_error("explore: --shard wants I/N with 1 <= I <= N, got \"" + shard + "\"");
+    options.shard_index = i - 1;
+    options.shard_count = n;
+  }
+  return kExitOk;
+}
+
 // faultbox replay TRACE [--rr SERVICE] [-v]
 int parse_replay(const CommandDoc& cmd, const std::vector<std::string>& args, ReplayOptions& options) {
   return parse_command(cmd, args, [&](CLI::App& app) {
@@ -135,6 +171,12 @@ int main(int argc, char** argv) {
     int rc = parse_test(*cmd, rest, options);
     if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
     return run_test(options);
+  }
+  if (cmd->name == "explore") {
+    ExploreOptions options;
+    int rc = parse_explore(*cmd, rest, options);
+    if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
+    return run_explore(options);
   }
   if (cmd->name == "replay") {
     ReplayOptions options;

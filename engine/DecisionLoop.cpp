@@ -210,6 +210,17 @@ void DecisionLoop::decide() {
   std::vector<traces::EventIdentity> ids;
   ids.reserve(candidates.size());
   for (const Candidate& c : candidates) ids.push_back(c.id);
+  if (options_.explored_placements) {
+    std::vector<bool> faultable(candidates.size(), false);
+    for (size_t i = 0; i < candidates.size(); ++i)
+      if (candidates[i].parked != SIZE_MAX) {
+        Parked& p = parked_[candidates[i].parked];
+        SyscallEvent ev = p.ev;
+        ev.name = p.action;
+        faultable[i] = run_.rules().placement_could_hit(ev, run_.inspector());
+      }
+    strategy_->offer_placements(faultable);
+  }
   ++step_;
   size_t pick = 0;
   try {
@@ -228,6 +239,11 @@ void DecisionLoop::decide() {
   }
   waiting_since_.reset();
   Candidate& c = candidates.at(pick);
+  if (options_.explored_placements && strategy_->fault_chosen()) {
+    // Only ever offered for a parked event a placement rule could hit.
+    if (c.parked == SIZE_MAX) throw std::logic_error("a fault placed on a driver step");
+    run_.rules().place_next();
+  }
   if (c.parked != SIZE_MAX) {
     release_parked(c.parked, step_, recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread));
     return;

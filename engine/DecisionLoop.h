@@ -86,6 +86,10 @@ class DecisionLoop final : public NotificationSink {
     // The pause between two quiescence samples (QuiescenceDetector's own
     // default unless a caller — bench/bench_decision_cost — tries another).
     std::chrono::nanoseconds quiescence_interval = scheduler::QuiescenceOptions{}.interval;
+    // `faultbox explore`: the strategy places the faults of rules with
+    // times=/probability= (FaultRules::set_explored_placements): each
+    // parked event such a rule could hit is offered to it.
+    bool explored_placements = false;
   };
 
   // Where a serialized advance() spent its time (bench/bench_decision_cost

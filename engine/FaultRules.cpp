@@ -1,5 +1,7 @@
 #include "engine/FaultRules.h"
 
+#include <utility>
+
 #include <fcntl.h>
 
 #include <algorithm>
@@ -173,7 +175,20 @@ void FaultRules::rebuild_index() {
 
 bool FaultRules::active_for(std::string_view name) const { return index_.find(name) != index_.end(); }
 
+bool FaultRules::placement_could_hit(const SyscallEvent& ev, TargetQuery& target) {
+  if (!explored_placements_ || index_.empty()) return false;
+  auto it = index_.find(ev.name);
+  if (it == index_.end()) return false;
+  EventView view(ev, target, services_);
+  for (const Entry& e : it->second) {
+    if (e.role == Role::Cut || !explored_placement(e.rule->rule)) continue;
+    if (match(e, view)) return true;
+  }
+  return false;
+}
+
 FaultOutcome FaultRules::decide(const SyscallEvent& ev, TargetQuery& target, const std::function<bool()>& still_valid) {
+  const bool placing = std::exchange(place_next_, false);
   // Fast path: no rule looks at this syscall. Nothing is asked of the target.
   if (index_.empty()) return {};
   auto it = index_.find(ev.name);
@@ -206,7 +221,11 @@ FaultOutcome FaultRules::decide(const SyscallEvent& ev, TargetQuery& target, con
       o->label = r.rule.label;
       return *o;
     }
-    if (!triggers(r)) continue;
+    if (explored_placements_ && e.role != Role::Cut && explored_placement(r.rule)) {
+      if (!placing) continue;  // the search said "allowed" here
+    } else if (!triggers(r)) {
+      continue;
+    }
     if (o->kind == FaultOutcome::Kind::ContinueAfter && e.role == Role::Connect) ++r.frozen;
     if (o->cut) r.cut.insert(key);
     count(r, *o);
@@ -222,6 +241,9 @@ FaultOutcome FaultRules::decide_unintercepted_connect(const SocketAddress& dst) 
     if (e.role != Role::Connect) continue;
     ActiveRule& r = *e.rule;
     if (!(r.direction & kIn) || !r.service->reached_by(dst)) continue;
+    // Under explore a placement is the search's choice, and faultbox's own
+    // connects are not events it can choose.
+    if (explored_placements_ && explored_placement(r.rule)) continue;
     FaultOutcome o = connect_outcome(r, dst.port, true);
     ++r.matched;
     if (o.kind == FaultOutcome::Kind::WireDelay) {

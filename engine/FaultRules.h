@@ -168,6 +168,19 @@ class FaultRules {
   // (A wire delay needs nothing: the SYN queue sees faultbox's SYNs too.)
   FaultOutcome decide_unintercepted_connect(const SocketAddress& dst);
 
+  // Explored placements (DESIGN.md §5): under `faultbox explore` the search,
+  // not times=/probability=, decides where a placement rule (one with
+  // times= or probability=) hits. Then such a rule never fires on its own:
+  // only the decide() right after place_next() faults, with the first
+  // placement rule that matches. Other rules apply as written.
+  void set_explored_placements(bool on) { explored_placements_ = on; }
+  // Whether a placement rule matches `ev` (nothing counted, nothing drawn):
+  // the search may branch on it.
+  bool placement_could_hit(const SyscallEvent& ev, TargetQuery& target);
+  // The next decide() is a placement: fault it.
+  void place_next() { place_next_ = true; }
+  static bool explored_placement(const star::FaultRule& r) { return r.times >= 0 || r.probability < 1; }
+
   // Whether any active rule looks at syscall `name`.
   bool active_for(std::string_view name) const;
   bool empty() const { return apps_.empty(); }
@@ -230,6 +243,8 @@ class FaultRules {
   std::mt19937_64& rng_;
   Options options_;
   AppId next_app_ = 1;
+  bool explored_placements_ = false;
+  bool place_next_ = false;
   std::map<AppId, Application> apps_;  // in application order
   // syscall name → entries, most recent application first.
   std::unordered_map<std::string, std::vector<Entry>, NameHash, std::equal_to<>> index_;

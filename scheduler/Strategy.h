@@ -29,6 +29,14 @@ class Strategy {
   // The test body ended after `decisions` decisions. A replay that still
   // expected decisions throws Divergence here.
   virtual void finished(uint64_t decisions) { (void)decisions; }
+
+  // Fault placements (DESIGN.md §5), for exploring strategies: before
+  // choose(), the engine says which enabled events a placement rule
+  // (times=/probability=) could fault; right after, it asks whether the
+  // chosen one is to be faulted. Strategies that do not place faults keep
+  // the defaults, and the rules apply as written.
+  virtual void offer_placements(const std::vector<bool>& faultable) { (void)faultable; }
+  virtual bool fault_chosen() const { return false; }
 };
 
 // A run left the decisions it was asked to follow: replay's mismatch, or an

@@ -1,0 +1,338 @@
+// faultbox explore SPEC: for each test, an explorer (explorer/) decides which
+// runs to do — optimal DPOR by default — and each run is an ordinary
+// serialized run (cli/TestRun) under the strategy it hands out, recorded for
+// the explorer to learn from. Failing runs keep their traces, which
+// `faultbox replay` runs again like any other.
+#include <fnmatch.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "cli/Commands.h"
+#include "cli/ExitCodes.h"
+#include "cli/JunitReport.h"
+#include "cli/ReportFile.h"
+#include "cli/SpecLoading.h"
+#include "cli/TestResult.h"
+#include "cli/TestRun.h"
+#include "engine/EngineError.h"
+#include "engine/EngineHost.h"
+#include "engine/KernelProbe.h"
+#include "explorer/CausalPairs.h"
+#include "explorer/ExplorerFactory.h"
+#include "scheduler/Schedule.h"
+#include "traces/ShivizWriter.h"
+
+namespace faultbox::cli {
+
+namespace {
+
+using namespace faultbox::star;
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+constexpr const char* kDefaultTraceDir = "faultbox-traces";
+
+struct FailingClass {
+  uint64_t run = 0;
+  std::string class_id;
+  std::string message;
+  std::string location;
+  std::string trace;
+  std::string placements;  // "3rd write to orders.log faulted", "" when none
+};
+
+struct TestExploration {
+  std::string test;
+  explorer::ExplorationStats stats;
+  std::vector<std::string> class_ids;  // in the order found
+  std::vector<FailingClass> failures;
+  std::vector<TestRunResult> runs;  // for --junit
+  bool budget_spent = false;
+};
+
+std::string ordinal(uint64_t n) {
+  const uint64_t t = n % 100;
+  const char* suffix = (t >= 11 && t <= 13) ? "th" : n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
+  return std::to_string(n) + suffix;
+}
+
+// "3rd write to $RUN/orders.log by api faulted": the placements of a run,
+// named by occurrence as the trace names them.
+std::string placements_of(const scheduler::RunRecord& record, const traces::TraceFile& trace) {
+  std::string out;
+  for (size_t i = 0; i < record.decisions.size(); ++i) {
+    if (!record.decisions[i].faulted) continue;
+    for (const traces::TraceEvent& e : trace.events)
+      if (e.step == i + 1) {
+        if (!out.empty()) out += "; ";
+        out += ordinal(e.identity.occurrence) + " " + e.identity.action + " of " + e.identity.host + " to " +
+               e.identity.resource + " faulted (" + e.outcome + ")";
+      }
+  }
+  return out;
+}
+
+std::string progress_line(const std::string& test, const explorer::ExplorationStats& s, size_t failing) {
+  std::ostringstream o;
+  o << "explore " << test << ": " << s.runs << " runs, " << s.classes << " classes, " << s.placements
+    << " placements, " << failing << " failing";
+  if (s.pending) o << ", " << s.pending << " pending";
+  return o.str();
+}
+
+std::string summary_line(const TestExploration& t) {
+  const explorer::ExplorationStats& s = t.stats;
+  std::ostringstream o;
+  if (s.exhausted)
+    o << "complete: " << s.runs << " runs = " << (s.classes - s.placements) << " class"
+      << (s.classes - s.placements == 1 ? "" : "es") << " without faults + " << s.placements << " placement"
+      << (s.placements == 1 ? "" : "s");
+  else if (s.pending)
+    o << "budget spent: " << s.runs << " runs, " << s.classes << " classes (" << s.placements
+      << " with placements); " << s.pending << " known alternatives remain";
+  else
+    o << s.runs << " runs, " << s.classes << " classes (" << s.placements
+      << " with placements); this strategy samples, it does not enumerate";
+  if (s.redundant) o << "; " << s.redundant << " runs repeated a class";
+  if (s.sleep_blocked) o << "; " << s.sleep_blocked << " sleep-set-blocked runs";
+  if (s.divergences) o << "; " << s.divergences << " divergences (nondeterminism: see -v)";
+  return o.str();
+}
+
+json exploration_json(const ExploreOptions& options, const std::vector<TestExploration>& tests) {
+  json arr = json::array();
+  for (const TestExploration& t : tests) {
+    json failures = json::array();
+    for (const FailingClass& f : t.failures)
+      failures.push_back({{"run", f.run},
+                          {"class", f.class_id},
+                          {"message", f.message},
+                          {"location", f.location.empty() ? json(nullptr) : json(f.location)},
+                          {"placements", f.placements},
+                          {"trace", f.trace.empty() ? json(nullptr) : json(f.trace)}});
+    arr.push_back({{"test", t.test},
+                   {"runs", t.stats.runs},
+                   {"classes", t.class_ids},
+                   {"class_count", t.stats.classes},
+                   {"placements", t.stats.placements},
+                   {"redundant", t.stats.redundant},
+                   {"sleep_blocked", t.stats.sleep_blocked},
+                   {"divergences", t.stats.divergences},
+                   {"pending", t.stats.pending},
+                   {"complete", t.stats.exhausted},
+                   {"failures", failures}});
+  }
+  return {{"spec", options.spec},
+          {"strategy", options.strategy},
+          {"seed", options.seed},
+          {"max_faults", options.max_faults},
+          {"shard", std::to_string(options.shard_index + 1) + "/" + std::to_string(options.shard_count)},
+          {"tests", arr}};
+}
+
+}  // namespace
+
+int run_explore(const ExploreOptions& options) {
+  std::string spec_dir = fs::absolute(fs::path(options.spec)).parent_path().lexically_normal().string();
+  engine::EngineHost host(spec_dir);
+  int load_rc = kExitOk;
+  std::unique_ptr<Spec> spec = load_spec_or_report(options.spec, host, "explore", load_rc);
+  if (!spec) return load_rc;
+
+  std::vector<const TestSpec*> tests;
+  for (const TestSpec& t : spec->topology().tests)
+    if (options.test_glob.empty() || ::fnmatch(options.test_glob.c_str(), t.name.c_str(), 0) == 0)
+      tests.push_back(&t);
+  if (tests.empty()) {
+    std::cerr << "faultbox explore: no test matches"
+              << (options.test_glob.empty() ? std::string(" (tests are functions named test_*)")
+                                            : " --test " + options.test_glob)
+              << "\n";
+    return kExitUsage;
+  }
+  engine::KernelProbeResult kernel = engine::probe_kernel();
+  if (!kernel.ok()) {
+    for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox explore: " << line << "\n";
+    return kExitEnvironment;
+  }
+  if (options.network_host)
+    std::cout << "network: host (connect delays freeze the syscall; runs share the host's ports)\n";
+
+  const bool tty = ::isatty(STDOUT_FILENO) == 1;
+  std::vector<TestExploration> results;
+  auto write_reports = [&]() -> bool {
+    try {
+      if (!options.json.empty()) write_report_file(options.json, exploration_json(options, results).dump(2) + "\n");
+      if (!options.junit.empty()) {
+        TestSuiteResult suite;
+        suite.spec = options.spec;
+        for (const TestExploration& t : results)
+          for (const TestRunResult& r : t.runs) suite.runs.push_back(r);
+        write_report_file(options.junit, junit_xml(suite));
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "faultbox explore: " << e.what() << "\n";
+      return false;
+    }
+    return true;
+  };
+
+  size_t failing_tests = 0;
+  try {
+    RunSetup setup(*spec, host, options.spec, spec_dir);
+    setup.verbose = options.verbose;
+    setup.network_host = options.network_host;
+    setup.explored_placements = true;
+    for (const TestSpec* test : tests) {
+      explorer::ExplorerConfig config;
+      config.strategy = options.strategy;
+      config.seed = options.seed;
+      config.max_faults = options.max_faults;
+      config.pct_depth = options.pct_depth;
+      config.shard_index = options.shard_index;
+      config.shard_count = options.shard_count;
+      std::unique_ptr<explorer::Explorer> explorer = explorer::make_explorer(config);
+      TestExploration t;
+      t.test = test->name;
+      std::cout << "explore " << test->name << ": strategy " << explorer->name() << ", budget " << options.runs
+                << " runs, at most " << options.max_faults << " fault placement" << (options.max_faults == 1 ? "" : "s")
+                << " per run";
+      if (options.shard_count > 1) std::cout << ", shard " << options.shard_index + 1 << "/" << options.shard_count;
+      std::cout << "\n" << std::flush;
+      std::set<std::string> failing_ids;
+      for (int i = 0; i < options.runs; ++i) {
+        std::unique_ptr<scheduler::Strategy> next = explorer->next_run();
+        if (!next) break;
+        const uint64_t run_number = static_cast<uint64_t>(i) + 1;
+        const uint64_t seed = explorer->run_seed().value_or(options.seed);
+        auto started = std::chrono::steady_clock::now();
+        RunMode mode;
+        mode.strategy = std::make_unique<scheduler::RecordingStrategy>(std::move(next));
+        RunOutcome o = run_one(setup, *test, seed, run_number, std::move(mode));
+        auto& recording = static_cast<scheduler::RecordingStrategy&>(*o.strategy);
+        scheduler::RunRecord record = recording.take_record();
+        if (o.divergence) record.divergence = o.divergence;
+        record.caused_by = explorer::caused_by_from_trace(o.trace, record.decisions.size());
+        explorer::add_enablers(record);
+        const std::string placements = placements_of(record, o.trace);
+        // Read after the run: permutations learns its batch from the first one.
+        if (std::string note = explorer->run_note(); !note.empty())
+          o.trace.header.warnings.push_back("schedule: " + note);
+        explorer::RunVerdict verdict = explorer->finished_run(std::move(record));
+        t.stats = explorer->stats();
+        if (verdict.kind == explorer::RunVerdict::Kind::NewClass) t.class_ids.push_back(verdict.class_id);
+
+        const bool failed = !o.passed && !o.divergence;
+        std::string trace_path;
+        if (failed || !options.trace_dir.empty()) {
+          std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
+          std::string path =
+              (fs::path(dir) / (test->name + "-" + explorer->name() + "-run" + std::to_string(run_number) + ".log"))
+                  .string();
+          try {
+            fs::create_directories(dir);
+            traces::save_trace(path, o.trace);
+            trace_path = path;
+          } catch (const std::exception& e) {
+            o.details += "    trace not written: " + std::string(e.what()) + "\n";
+          }
+        }
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+        const char* kind = verdict.kind == explorer::RunVerdict::Kind::NewClass       ? "new class"
+                           : verdict.kind == explorer::RunVerdict::Kind::Redundant    ? "repeated class"
+                           : verdict.kind == explorer::RunVerdict::Kind::SleepBlocked ? "sleep-set blocked"
+                                                                                      : "diverged";
+        // A failing class is news the first time; the same class failing
+        // again (random, pct) adds nothing but a count.
+        const bool new_failure = failed && failing_ids.insert(verdict.class_id).second;
+        if (new_failure) {
+          FailingClass f;
+          f.run = run_number;
+          f.class_id = verdict.class_id;
+          if (o.failure) {
+            f.message = o.failure->message;
+            f.location = o.failure->location;
+          }
+          f.trace = trace_path;
+          f.placements = placements;
+          t.failures.push_back(f);
+        }
+        if (tty && !options.verbose && !new_failure) std::cout << "\r\033[K";
+        if (options.verbose || new_failure || (o.divergence && options.verbose)) {
+          std::cout << "  run " << run_number << ": " << kind << " " << verdict.class_id << " (" << o.decisions
+                    << " decisions, " << ms.count() << "ms) " << (o.passed ? "PASS" : "FAIL") << "\n";
+          if (!placements.empty()) std::cout << "    placed: " << placements << "\n";
+          if (!o.passed) std::cout << o.details;
+          if (!trace_path.empty() && failed) std::cout << "    trace: " << trace_path << "\n";
+        } else if (o.divergence) {
+          // Kept short: nondeterminism is counted and explained with -v.
+        }
+        if (tty && !options.verbose)
+          std::cout << progress_line(test->name, t.stats, t.failures.size()) << std::flush;
+        else if (!tty && (run_number % 10 == 0))
+          std::cout << progress_line(test->name, t.stats, t.failures.size()) << "\n" << std::flush;
+
+        TestRunResult r;
+        r.test = test->name;
+        r.run_index = i;
+        r.seed = seed;
+        r.passed = o.passed;
+        r.duration_ms = ms.count();
+        r.failure = o.failure;
+        if (!r.passed && !r.failure) r.failure = TestFailure{"error", "failed", "", ""};
+        r.faults = std::move(o.faults);
+        r.schedule = explorer->name();
+        r.decisions = o.decisions;
+        r.trace = trace_path;
+        if (!o.passed) t.runs.push_back(std::move(r));
+      }
+      t.stats = explorer->stats();
+      t.budget_spent = !t.stats.exhausted;
+      if (tty && !options.verbose) std::cout << "\r\033[K";
+      std::cout << "--- " << (t.failures.empty() ? "PASS" : "FAIL") << ": " << test->name << ": " << summary_line(t)
+                << "\n";
+      for (const FailingClass& f : t.failures) {
+        std::cout << "    failing class " << f.class_id << " (run " << f.run << "): "
+                  << (f.location.empty() ? "" : f.location + " ") << f.message << "\n";
+        if (!f.placements.empty()) std::cout << "      placed: " << f.placements << "\n";
+        if (!f.trace.empty()) std::cout << "      trace: " << f.trace << "\n";
+      }
+      if (!t.failures.empty()) ++failing_tests;
+      if (t.runs.empty()) {
+        // JUnit wants one case per test: the exploration passed.
+        TestRunResult r;
+        r.test = test->name;
+        r.passed = true;
+        r.schedule = explorer->name();
+        t.runs.push_back(std::move(r));
+      }
+      results.push_back(std::move(t));
+    }
+  } catch (const engine::Interrupted& e) {
+    std::cout << "\n" << std::flush;
+    std::cerr << "faultbox explore: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "; services torn down\n";
+    write_reports();
+    return 128 + e.signal;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultbox explore: " << e.what() << "\n";
+    return kExitUsage;
+  } catch (const std::exception& e) {
+    std::cout << std::flush;
+    std::cerr << "faultbox explore: " << e.what() << "\n";
+    return kExitEnvironment;
+  }
+  std::cout << (tests.size() - failing_tests) << " passed, " << failing_tests << " failed\n";
+  if (!write_reports()) return kExitEnvironment;
+  return failing_tests ? kExitTestFailed : kExitOk;
+}
+
+}  // namespace faultbox::cli
