@@ -27,6 +27,7 @@
 #include "engine/KernelProbe.h"
 #include "explorer/CausalPairs.h"
 #include "explorer/ExplorerFactory.h"
+#include "explorer/ScheduleOptimizer.h"
 #include "scheduler/Schedule.h"
 #include "traces/ShivizWriter.h"
 
@@ -47,7 +48,11 @@ struct FailingClass {
   std::string location;
   std::string trace;
   std::string placements;  // "3rd write to orders.log faulted", "" when none
+  std::string minimized;   // what minimizing the failing schedule gave, "" when not tried
 };
+
+// Failing classes per test whose schedule is minimized (each costs a run).
+constexpr size_t kMinimizedPerTest = 3;
 
 struct TestExploration {
   std::string test;
@@ -138,6 +143,46 @@ json exploration_json(const ExploreOptions& options, const std::vector<TestExplo
           {"tests", arr}};
 }
 
+// The failing run's class in its simplest form (DESIGN.md §5): Z3 finds the
+// order with the fewest preemptions that keeps every dependent pair, and a
+// run under that order must fail the same way before it is reported —
+// a schedule the solver believes in is only a hypothesis until it ran.
+std::string minimize_failure(const RunSetup& setup, const TestSpec& test, const scheduler::RunRecord& record,
+                             const RunOutcome& failed, uint64_t run_number, const ExploreOptions& options,
+                             const std::string& strategy) {
+  if (record.decisions.empty()) return "";
+  explorer::OptimizedSchedule m;
+  try {
+    m = explorer::ScheduleOptimizer().minimize(record);
+  } catch (const std::exception& e) {
+    return std::string("not minimized: ") + e.what();
+  }
+  const int before = m.run_preemptions.value_or(m.preemptions);
+  if (m.preemptions >= before)
+    return std::to_string(before) + " preemptions, already the fewest" +
+           (m.proven_minimal ? std::string(" (Z3: proven)") : std::string(" found"));
+  RunMode mode;
+  mode.strategy = std::make_unique<scheduler::RecordingStrategy>(
+      std::make_unique<scheduler::ScheduleStrategy>(m.schedule, strategy + "-minimized"));
+  RunOutcome v = run_one(setup, test, failed.trace.header.seed, run_number, std::move(mode));
+  const std::string claim = std::to_string(before) + " → " + std::to_string(m.preemptions) + " preemptions" +
+                            (m.proven_minimal ? " (Z3: the fewest)" : "");
+  auto where = [](const RunOutcome& r) {
+    return r.failure ? r.failure->location + " " + r.failure->message : std::string();
+  };
+  if (v.divergence) return claim + " but the run diverged (" + std::string(v.divergence->what()) + "): not reported";
+  if (v.passed || where(v) != where(failed)) return claim + " but that run " + (v.passed ? "passed" : "failed otherwise") + ": not reported";
+  std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
+  std::string path = (fs::path(dir) / (test.name + "-" + strategy + "-run" + std::to_string(run_number) + "-min.log")).string();
+  try {
+    fs::create_directories(dir);
+    traces::save_trace(path, v.trace);
+  } catch (const std::exception& e) {
+    return claim + ", verified by a run; trace not written: " + e.what();
+  }
+  return claim + ", verified by a run that failed the same way: " + path;
+}
+
 }  // namespace
 
 int run_explore(const ExploreOptions& options) {
@@ -226,6 +271,8 @@ int run_explore(const ExploreOptions& options) {
         // Read after the run: permutations learns its batch from the first one.
         if (std::string note = explorer->run_note(); !note.empty())
           o.trace.header.warnings.push_back("schedule: " + note);
+        scheduler::RunRecord kept;
+        if (!o.passed && !o.divergence) kept = record;  // for minimizing, if the class is new
         explorer::RunVerdict verdict = explorer->finished_run(std::move(record));
         t.stats = explorer->stats();
         if (verdict.kind == explorer::RunVerdict::Kind::NewClass) t.class_ids.push_back(verdict.class_id);
@@ -263,6 +310,8 @@ int run_explore(const ExploreOptions& options) {
           }
           f.trace = trace_path;
           f.placements = placements;
+          if (t.failures.size() < kMinimizedPerTest)
+            f.minimized = minimize_failure(setup, *test, kept, o, run_number, options, explorer->name());
           t.failures.push_back(f);
         }
         if (tty && !options.verbose && !new_failure) std::cout << "\r\033[K";
@@ -299,11 +348,21 @@ int run_explore(const ExploreOptions& options) {
       if (tty && !options.verbose) std::cout << "\r\033[K";
       std::cout << "--- " << (t.failures.empty() ? "PASS" : "FAIL") << ": " << test->name << ": " << summary_line(t)
                 << "\n";
-      for (const FailingClass& f : t.failures) {
+      // Each was printed in full when found; the summary keeps the first
+      // few (the JSON has them all).
+      constexpr size_t kListed = 10;
+      for (size_t k = 0; k < t.failures.size(); ++k) {
+        const FailingClass& f = t.failures[k];
+        if (k == kListed) {
+          std::cout << "    … and " << t.failures.size() - kListed << " more failing classes"
+                    << (options.json.empty() ? " (--json lists them all)" : " (in " + options.json + ")") << "\n";
+          break;
+        }
         std::cout << "    failing class " << f.class_id << " (run " << f.run << "): "
                   << (f.location.empty() ? "" : f.location + " ") << f.message << "\n";
         if (!f.placements.empty()) std::cout << "      placed: " << f.placements << "\n";
         if (!f.trace.empty()) std::cout << "      trace: " << f.trace << "\n";
+        if (!f.minimized.empty()) std::cout << "      minimized: " << f.minimized << "\n";
       }
       if (!t.failures.empty()) ++failing_tests;
       if (t.runs.empty()) {

@@ -90,6 +90,9 @@ run_faultbox explore lost_update.star --test test_two_increments --runs 300 --tr
 expect_rc 1 "dpor on the lost update"
 expect_out '^--- FAIL: test_two_increments: complete: [0-9]+ runs' "the lost-update space is exhausted"
 expect_out 'failing class [0-9a-f]{16} \(run [0-9]+\): .*an increment was lost' "dpor finds the lost update"
+expect_out 'minimized: [0-9]+ (preemptions, already the fewest|→ [0-9]+ preemptions.*verified by a run that failed the same way)' \
+  "a failing class's schedule is minimized (Z3) and a minimized one verified by a run"
+expect_out 'more failing classes' "the summary lists the first failing classes, not all"
 trace="$(grep -m1 -oE 'trace: traces-lu/[^ ]+\.log' "$TMP/out" | sed 's/^trace: //')"
 if [[ -n "$trace" && -f "$TMP/$trace" ]]; then
   pass "the failing class's trace is written ($trace)"
