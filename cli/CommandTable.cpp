@@ -109,6 +109,7 @@ constexpr FlagDoc kFlags[] = {
     {"explore", "--trace-dir DIR", "write every run's trace into DIR (default: failing runs' into faultbox-traces/)", true},
     {"explore", "--json FILE", "write the exploration: class ids, counts, failing classes and traces", true},
     {"explore", "--junit FILE", "write JUnit XML (a testcase per failing run, or one passing per test)", true},
+    {"explore", "--network host", "no network namespace (as for test)", true},
     {"explore", "-v", "a line per run: its class, decisions, verdict", true},
     {"replay", "--rr SERVICE", "record SERVICE under rr while replaying (experimental; not yet wired)", true},
     {"replay", "-v", "per run: its directory, decisions, notifications, log tails", true},

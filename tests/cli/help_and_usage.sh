@@ -13,7 +13,7 @@ expect_rc 0 "--help"
 for cmd in check starlark test explore replay report help; do
   expect_out "^  $cmd " "--help lists $cmd"
 done
-expect_out "^  explore .*\[not yet available\]" "--help marks explore as not yet available"
+grep -qE "^  explore .*not yet available" <<<"$OUT" && fail "--help still marks explore as not yet available"
 expect_out "^  report .*\[not yet available\]" "--help marks report as not yet available"
 grep -qE "^  replay .*not yet available" <<<"$OUT" && fail "--help still marks replay as not yet available"
 expect_out "--runs N" "--help shows the flags table"
@@ -28,11 +28,11 @@ done < <(sed -n '/^flags:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF >= 2 { sub(/^ +[
 for cmd in check starlark test explore replay report help; do
   grep -q "faultbox $cmd" "$DOC" || fail "command $cmd is missing from docs/cli.md"
 done
-for cmd in explore report; do
+for cmd in report; do
   grep -qE "^\| \`faultbox $cmd .*\| not yet available \|$" "$DOC" ||
     fail "docs/cli.md does not say $cmd is not yet available"
 done
-for cmd in check starlark test replay help; do
+for cmd in check starlark test explore replay help; do
   grep -qE "^\| \`faultbox $cmd .*\| available" "$DOC" || fail "docs/cli.md does not say $cmd is available"
 done
 grep -qF '### `faultbox replay TRACE [--rr SERVICE] [-v]`' "$DOC" || fail "docs/cli.md has no section for faultbox replay"
@@ -64,8 +64,9 @@ expect_out "^usage: faultbox replay TRACE" "replay --help"
 
 run "$FAULTBOX" help explore
 expect_rc 0 "help explore"
-expect_out "not yet available" "help explore"
+grep -q "not yet available" <<<"$OUT" && fail "help explore: explore is available now: $OUT"
 expect_out "--strategy NAME" "help explore shows its flags"
+expect_out "complete: N runs" "help explore says what complete means"
 
 run "$FAULTBOX" help frobnicate
 expect_rc 2 "help of unknown command"
@@ -79,7 +80,15 @@ expect_rc 2 "unknown command"
 expect_err "unknown command \"frobnicate\"" "unknown command"
 [ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "unknown command: want a one-line message, got: $ERR"
 
-for cmd in explore report; do
+# explore is available: a spec it cannot read is exit 2, one line.
+run "$FAULTBOX" explore no-such-spec.star
+expect_rc 2 "explore without a readable spec"
+expect_err "cannot read no-such-spec.star" "explore without a readable spec"
+run "$FAULTBOX" explore no-such-spec.star --shard 0/2
+expect_rc 2 "explore --shard 0/2"
+expect_err "shard wants I/N" "explore --shard 0/2"
+
+for cmd in report; do
   run "$FAULTBOX" "$cmd" spec.star
   expect_rc 2 "$cmd (not yet available)"
   expect_err "$cmd is not yet available" "$cmd (not yet available)"
