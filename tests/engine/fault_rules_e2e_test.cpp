@@ -282,12 +282,15 @@ TEST(FaultRulesE2E, ConnectDenyRefusesNewConnectionsToTheService) {
   SupervisedRun run(true);
   run.services().add_service({"server", {kPort}, {}});
   run.services().add_service({"client", {}, {}});
-  SupervisedRun::Proc& server = run.start("server", "tcp_echo", {std::to_string(kPort)});
+  SupervisedRun::Proc& server = run.start("server", "tcp_echo", {std::to_string(kPort), "report-close"});
   ASSERT_TRUE(run.pump_until([&] { return server.out == "listening\n"; }));
 
   SupervisedRun::Proc& before = run.start("client", "connect_timeout", {"127.0.0.1", std::to_string(kPort), "2000"});
   ASSERT_TRUE(run.wait_exit(before));
   EXPECT_EQ(before.out.rfind("connected ", 0), 0u) << before.out;
+  // The server's read of that connection's end must not still be in flight
+  // when the deny starts: it would be a cut (a hit) of an open connection.
+  ASSERT_TRUE(run.pump_until([&] { return server.out == "listening\nclosed\n"; })) << server.out;
 
   FaultRule down = deny("ECONNREFUSED", ECONNREFUSED);
   down.label = "server down";
