@@ -269,8 +269,7 @@ int run_explore(const ExploreOptions& options) {
         explorer::add_enablers(record);
         const std::string placements = placements_of(record, o.trace);
         // Read after the run: permutations learns its batch from the first one.
-        if (std::string note = explorer->run_note(); !note.empty())
-          o.trace.header.warnings.push_back("schedule: " + note);
+        o.trace.header.schedule = explorer->run_note();
         scheduler::RunRecord kept;
         if (!o.passed && !o.divergence) kept = record;  // for minimizing, if the class is new
         explorer::RunVerdict verdict = explorer->finished_run(std::move(record));

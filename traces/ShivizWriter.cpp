@@ -103,6 +103,7 @@ std::string write_shiviz(const TraceFile& trace) {
                        "  seed: " + std::to_string(h.seed));
   header_line(out, "# verdict: " + one_line(h.verdict));
   header_line(out, std::string("# replayable: ") + (h.replayable ? "yes" : "no (--free)"));
+  if (!h.schedule.empty()) header_line(out, "# schedule: " + one_line(h.schedule));
   for (const std::string& w : h.warnings) header_line(out, "# warning: " + one_line(w));
   for (const TraceEvent& e : trace.events) {
     out += e.host;

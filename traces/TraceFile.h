@@ -12,6 +12,7 @@
 //   # test: test_checkout  run: 17  strategy: random  seed: 4711
 //   # verdict: FAIL faultbox.star:23 checkout should succeed …
 //   # replayable: yes                              "no (--free)" for free runs
+//   # schedule: pct depth=3 k=40 change-points=7,19   optional (explore's strategies)
 //   # warning: …                                   zero or more (determinism warnings)
 //   api {"api":1}
 //   step=1 api connect redis.main #1 @t1 -> deny ECONNREFUSED [Redis down]
@@ -100,6 +101,9 @@ struct TraceHeader {
   // "PASS", or "FAIL " + file:line + " " + message (one line).
   std::string verdict;
   bool replayable = true;         // false for --free runs
+  // What the strategy chose beyond its name and seed (`# schedule:`): pct's
+  // change points, a permutation's index; "" when nothing.
+  std::string schedule;
   std::vector<std::string> warnings;  // determinism warnings, one line each
   bool operator==(const TraceHeader&) const = default;
 };

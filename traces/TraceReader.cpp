@@ -115,7 +115,7 @@ class Parser {
   void header_line(size_t i) {
     const std::string_view line = lines_[i];
     const uint64_t n = i + 1;
-    static constexpr std::string_view kKeys[] = {"spec", "binary", "test", "verdict", "replayable", "warning"};
+    static constexpr std::string_view kKeys[] = {"spec", "binary", "test", "verdict", "replayable", "schedule", "warning"};
     if (line.substr(0, 2) != "# ") return;
     const std::string_view rest = line.substr(2);
     if (rest.substr(0, 15) == "faultbox trace ") fail(n, "second `# faultbox trace` line");
@@ -176,6 +176,9 @@ class Parser {
         h.replayable = false;
       else
         fail(n, "replayable must be `yes` or `no …`, not `" + std::string(value) + "`");
+    } else if (key == "schedule") {
+      once(n, key);
+      h.schedule = std::string(value);
     } else if (key == "warning") {
       h.warnings.emplace_back(value);
     }

@@ -111,6 +111,17 @@ run_faultbox explore lost_update.star --test test_two_increments --runs 3
 expect_out 'budget spent: 3 runs, [0-9]+ classes .*; [1-9][0-9]* known alternatives remain' \
   "a spent budget says how many alternatives remain"
 
+# --- pct: its change points in the trace header, and the trace replays ------------------
+run_faultbox explore lost_update.star --test test_two_increments --runs 3 --strategy pct --trace-dir traces-pct
+expect_rc 1 "pct on the lost update"
+pct_trace="$(ls "$TMP"/traces-pct/*-pct-run1.log 2>/dev/null | head -1)"
+if [[ -n "$pct_trace" ]] && grep -qE '^# schedule: pct depth=3 k=[0-9]+ change-points=[0-9]+,[0-9]+ seed=1$' "$pct_trace"; then
+  pass "a pct trace names its depth, k, change points and seed"
+else
+  fail "no pct trace with its # schedule: line"; head -12 "$pct_trace" 2>/dev/null
+fi
+grep -q '^# warning: schedule' "$pct_trace" 2>/dev/null && fail "the schedule note is not a determinism warning"
+
 # --- fault placements -----------------------------------------------------------------
 run_faultbox explore retry.star --test test_records_one_fault --runs 50 --max-faults 1
 expect_rc 0 "retry, one fault per run"

@@ -83,6 +83,15 @@ TEST(TraceReader, AcceptsTheWritersFile) {
   EXPECT_TRUE(validate_trace_text(text).empty());
 }
 
+TEST(TraceReader, ReadsBackTheScheduleLine) {
+  TraceFile t = sample_trace();
+  t.header.schedule = "pct depth=3 k=40 change-points=7,19 seed=4712";
+  const std::string text = write_shiviz(t);
+  EXPECT_NE(text.find("\n# schedule: pct depth=3 k=40 change-points=7,19 seed=4712\n"), std::string::npos);
+  EXPECT_EQ(parse_trace(text).trace, t);
+  EXPECT_TRUE(validate_trace_text(text).empty());
+}
+
 TEST(TraceReader, SkipsUnknownHeaderLines) {
   const std::string text = with_inserted(8, "# coverage: 73% of api.c");
   EXPECT_EQ(parse_trace(text).trace, sample_trace());
