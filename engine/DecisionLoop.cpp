@@ -165,13 +165,13 @@ void DecisionLoop::advance() {
     return;
   }
   if (!timings_) {
-    settle();
+    settle_and_record();
     decide();
     return;
   }
   Timing t;
   const auto start = Clock::now();
-  scheduler::QuiescenceDetector::Result settled = settle();
+  scheduler::QuiescenceDetector::Result settled = settle_and_record();
   const auto settled_at = Clock::now();
   const uint64_t before = step_;
   last_enabled_ = 0;
@@ -183,6 +183,24 @@ void DecisionLoop::advance() {
   t.step = step_ != before ? step_ : 0;
   t.enabled = last_enabled_;
   timings_->push_back(t);
+}
+
+scheduler::QuiescenceDetector::Result DecisionLoop::settle_and_record() {
+  scheduler::QuiescenceDetector::Result r = settle();
+  // Recording the last decision drops our pidfd_getfd duplicate of its fd.
+  // While that was open, a close() by the service dropped only its own
+  // reference: the FIN — and the peer's next event (a driver's step after
+  // its response ends, a read of EOF) — leaves only now. Settle once more, or
+  // that event would be enabled one decision late and every order that puts
+  // it earlier would never be offered (bench/explore's lost_update lost all
+  // its passing schedules so).
+  if (record_released()) {
+    scheduler::QuiescenceDetector::Result again = settle();
+    again.waited += r.waited;
+    again.samples += r.samples;
+    r = again;
+  }
+  return r;
 }
 
 void DecisionLoop::decide() {
@@ -323,10 +341,11 @@ void DecisionLoop::release_parked(size_t index, uint64_t step, traces::EventIden
   last_ = std::move(r);
 }
 
-void DecisionLoop::record_released() {
-  if (!last_) return;
+bool DecisionLoop::record_released() {
+  if (!last_) return false;
   Released r = std::move(*last_);
   last_.reset();
+  const bool held_duplicate = static_cast<bool>(r.p.dup);
   Parked& p = r.p;
   std::vector<traces::VectorClock> merges;
   std::string detail;
@@ -381,6 +400,7 @@ void DecisionLoop::record_released() {
       if (after && *after > p.pos_before) recorder_.messages().sent(p.local, p.peer, p.pos_before, *after, clock);
     }
   }
+  return held_duplicate;
 }
 
 void DecisionLoop::step_finished(const std::string& fiber, const std::string& target, const std::string& outcome) {

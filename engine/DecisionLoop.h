@@ -190,7 +190,12 @@ class DecisionLoop final : public NotificationSink {
   // advance() after settle(): record, enabled set, choose, release.
   void decide();
   void pump(std::chrono::nanoseconds max_wait);
-  void record_released();
+  // Records the decision released last, if any; true when it held a
+  // duplicate of the target's fd (now closed).
+  bool record_released();
+  // settle(), record the last decision, and settle again when that closed a
+  // duplicate (see the .cpp).
+  scheduler::QuiescenceDetector::Result settle_and_record();
   std::vector<Candidate> enabled();
   bool is_enabled(Parked& p);
   void release_parked(size_t index, uint64_t step, traces::EventIdentity id);

@@ -240,7 +240,8 @@ class Sim:
 
 def explore(make_procs, verdict, reply_lag, count_sequences=False):
     """{canonical class: passed}, and the number of feasible decision
-    sequences when count_sequences (brute force: slow beyond ~10^5)."""
+    sequences when count_sequences (brute force, checked against the
+    classes: slow beyond ~10^5)."""
     def at(prefix):
         s = Sim(make_procs, reply_lag)
         for i in prefix:
@@ -268,14 +269,21 @@ def explore(make_procs, verdict, reply_lag, count_sequences=False):
     dfs([], set())
     sequences = None
     if count_sequences:
-        sequences = 0
+        # Brute force, the check of the search: every feasible sequence falls
+        # in one of its classes, with the same verdict, and each class occurs.
+        sequences, seen = 0, set()
         stack = [[]]
         while stack:
             prefix = stack.pop()
-            en = at(prefix).enabled()
+            sim = at(prefix)
+            en = sim.enabled()
             if not en:
                 sequences += 1
+                c = canonical(sim.trace)
+                assert classes.get(c) == verdict(sim), "a sequence outside the sleep-set search's classes"
+                seen.add(c)
             stack.extend(prefix + [i] for i, _ in en)
+        assert seen == set(classes), "a class no sequence reaches"
     return classes, sequences
 
 
