@@ -3,7 +3,6 @@
 // serialized run (cli/TestRun) under the strategy it hands out, recorded for
 // the explorer to learn from. Failing runs keep their traces, which
 // `faultbox replay` runs again like any other.
-#include <fnmatch.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,7 +23,6 @@
 #include "cli/TestRun.h"
 #include "engine/EngineError.h"
 #include "engine/EngineHost.h"
-#include "engine/KernelProbe.h"
 #include "explorer/CausalPairs.h"
 #include "explorer/ExplorerFactory.h"
 #include "explorer/ScheduleOptimizer.h"
@@ -60,7 +58,6 @@ struct TestExploration {
   std::vector<std::string> class_ids;  // in the order found
   std::vector<FailingClass> failures;
   std::vector<TestRunResult> runs;  // for --junit
-  bool budget_spent = false;
 };
 
 std::string ordinal(uint64_t n) {
@@ -192,22 +189,9 @@ int run_explore(const ExploreOptions& options) {
   std::unique_ptr<Spec> spec = load_spec_or_report(options.spec, host, "explore", load_rc);
   if (!spec) return load_rc;
 
-  std::vector<const TestSpec*> tests;
-  for (const TestSpec& t : spec->topology().tests)
-    if (options.test_glob.empty() || ::fnmatch(options.test_glob.c_str(), t.name.c_str(), 0) == 0)
-      tests.push_back(&t);
-  if (tests.empty()) {
-    std::cerr << "faultbox explore: no test matches"
-              << (options.test_glob.empty() ? std::string(" (tests are functions named test_*)")
-                                            : " --test " + options.test_glob)
-              << "\n";
-    return kExitUsage;
-  }
-  engine::KernelProbeResult kernel = engine::probe_kernel();
-  if (!kernel.ok()) {
-    for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox explore: " << line << "\n";
-    return kExitEnvironment;
-  }
+  std::vector<const TestSpec*> tests = select_tests_or_report(*spec, options.test_glob, "explore");
+  if (tests.empty()) return kExitUsage;
+  if (!probe_kernel_or_report("explore")) return kExitEnvironment;
   if (options.network_host)
     std::cout << "network: host (connect delays freeze the syscall; runs share the host's ports)\n";
 
@@ -314,14 +298,12 @@ int run_explore(const ExploreOptions& options) {
           t.failures.push_back(f);
         }
         if (tty && !options.verbose && !new_failure) std::cout << "\r\033[K";
-        if (options.verbose || new_failure || (o.divergence && options.verbose)) {
+        if (options.verbose || new_failure) {
           std::cout << "  run " << run_number << ": " << kind << " " << verdict.class_id << " (" << o.decisions
                     << " decisions, " << ms.count() << "ms) " << (o.passed ? "PASS" : "FAIL") << "\n";
           if (!placements.empty()) std::cout << "    placed: " << placements << "\n";
           if (!o.passed) std::cout << o.details;
           if (!trace_path.empty() && failed) std::cout << "    trace: " << trace_path << "\n";
-        } else if (o.divergence) {
-          // Kept short: nondeterminism is counted and explained with -v.
         }
         if (tty && !options.verbose)
           std::cout << progress_line(test->name, t.stats, t.failures.size()) << std::flush;
@@ -343,7 +325,6 @@ int run_explore(const ExploreOptions& options) {
         if (!o.passed) t.runs.push_back(std::move(r));
       }
       t.stats = explorer->stats();
-      t.budget_spent = !t.stats.exhausted;
       if (tty && !options.verbose) std::cout << "\r\033[K";
       std::cout << "--- " << (t.failures.empty() ? "PASS" : "FAIL") << ": " << test->name << ": " << summary_line(t)
                 << "\n";

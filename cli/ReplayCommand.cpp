@@ -127,11 +127,7 @@ int run_replay(const ReplayOptions& options) {
     return kExitUsage;
   }
 
-  engine::KernelProbeResult kernel = engine::probe_kernel();
-  if (!kernel.ok()) {
-    for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox replay: " << line << "\n";
-    return kExitEnvironment;
-  }
+  if (!probe_kernel_or_report("replay")) return kExitEnvironment;
   if (!options.rr_service.empty()) {
     if (!spec->topology().find_service(options.rr_service)) {
       std::cerr << "faultbox replay: --rr " << options.rr_service << ": the spec has no such service\n";

@@ -1,5 +1,7 @@
 #include "cli/SpecLoading.h"
 
+#include <fnmatch.h>
+
 #include <iostream>
 
 #include "cli/ExitCodes.h"
@@ -25,6 +27,24 @@ std::unique_ptr<star::Spec> load_spec_or_report(const std::string& path, engine:
     std::cerr << "faultbox " << command << ": " << e.what() << "\n";
   }
   return nullptr;
+}
+
+std::vector<const star::TestSpec*> select_tests_or_report(const star::Spec& spec, const std::string& glob,
+                                                         const std::string& command) {
+  std::vector<const star::TestSpec*> tests;
+  for (const star::TestSpec& t : spec.topology().tests)
+    if (glob.empty() || ::fnmatch(glob.c_str(), t.name.c_str(), 0) == 0) tests.push_back(&t);
+  if (tests.empty())
+    std::cerr << "faultbox " << command << ": no test matches"
+              << (glob.empty() ? std::string(" (tests are functions named test_*)") : " --test " + glob) << "\n";
+  return tests;
+}
+
+std::optional<engine::KernelProbeResult> probe_kernel_or_report(const std::string& command) {
+  engine::KernelProbeResult kernel = engine::probe_kernel();
+  if (kernel.ok()) return kernel;
+  for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox " << command << ": " << line << "\n";
+  return std::nullopt;
 }
 
 }  // namespace faultbox::cli

@@ -4,9 +4,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/EngineHost.h"
+#include "engine/KernelProbe.h"
 #include "spec/vocabulary/Spec.h"
 
 namespace faultbox::cli {
@@ -15,5 +18,15 @@ namespace faultbox::cli {
 // (prefixed "faultbox COMMAND: " where it is not a rendered Starlark error).
 std::unique_ptr<star::Spec> load_spec_or_report(const std::string& path, engine::EngineHost& host,
                                                 const std::string& command, int& exit_code);
+
+// The spec's tests whose name matches `glob` (fnmatch; "" = all), in spec
+// order; none: the reason printed ("faultbox COMMAND: no test matches …").
+std::vector<const star::TestSpec*> select_tests_or_report(const star::Spec& spec, const std::string& glob,
+                                                         const std::string& command);
+
+// Before any service starts: a kernel that cannot run a test says so, one
+// line per missing feature (DESIGN.md §3), rather than failing obscurely
+// inside the first launch. nullopt with the lines printed on stderr.
+std::optional<engine::KernelProbeResult> probe_kernel_or_report(const std::string& command);
 
 }  // namespace faultbox::cli

@@ -1,8 +1,6 @@
 // faultbox test SPEC: run a spec's tests against real services (binary
 // mode), one fresh Run per test and seed, and report each as PASS/FAIL with
 // the failing assertion, the fault rules' hit counts and the seed.
-#include <fnmatch.h>
-
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -66,29 +64,13 @@ int run_test(const TestOptions& options) {
   std::unique_ptr<Spec> spec = load_spec_or_report(options.spec, host, "test", load_rc);
   if (!spec) return load_rc;
 
-  std::vector<const TestSpec*> tests;
-  for (const TestSpec& t : spec->topology().tests)
-    if (options.test_glob.empty() || ::fnmatch(options.test_glob.c_str(), t.name.c_str(), 0) == 0)
-      tests.push_back(&t);
-  if (tests.empty()) {
-    std::cerr << "faultbox test: no test matches"
-              << (options.test_glob.empty() ? std::string(" (tests are functions named test_*)")
-                                            : " --test " + options.test_glob)
-              << "\n";
-    return kExitUsage;
-  }
-
-  // Before any service starts: a kernel that cannot run a test says so,
-  // one line per missing feature (DESIGN.md §3), rather than failing
-  // obscurely inside the first launch.
-  engine::KernelProbeResult kernel = engine::probe_kernel();
-  if (!kernel.ok()) {
-    for (const auto& line : kernel.missing_lines()) std::cerr << "faultbox test: " << line << "\n";
-    return kExitEnvironment;
-  }
+  std::vector<const TestSpec*> tests = select_tests_or_report(*spec, options.test_glob, "test");
+  if (tests.empty()) return kExitUsage;
+  std::optional<engine::KernelProbeResult> kernel = probe_kernel_or_report("test");
+  if (!kernel) return kExitEnvironment;
   if (options.verbose) {
-    std::cout << "kernel " << kernel.release << "\n";
-    for (const auto& line : kernel.optional_lines()) std::cout << line << "\n";
+    std::cout << "kernel " << kernel->release << "\n";
+    for (const auto& line : kernel->optional_lines()) std::cout << line << "\n";
   }
 
   // Said once, before any result: with --network host a connect delay means
