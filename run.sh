@@ -18,6 +18,7 @@ PACKAGES=(
   libnetfilter-queue-dev libgmp-dev libre2-dev libcli11-dev libfmt-dev libgtest-dev
   libbenchmark-dev python3 golang-starlark-dev iptables
   libcpp-httplib-dev libhiredis-dev redis-server curl libssl-dev
+  docker.io
 )
 
 log() { printf '==> %s\n' "$*"; }
@@ -39,6 +40,33 @@ install_missing() {
   export DEBIAN_FRONTEND=noninteractive
   "${sudo[@]}" apt-get update -qq
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+# Container mode (issue 6) needs a Docker daemon. When none answers on the
+# socket DOCKER_HOST names (default /var/run/docker.sock), start dockerd in
+# the background (root only) and wait until it answers; its log goes to
+# /tmp/faultbox-dockerd.log. Nothing is pulled: the test images are built
+# locally from the build's own binaries (tests/images/build_test_images.sh).
+docker_sock() {
+  local h="${DOCKER_HOST:-unix:///var/run/docker.sock}"
+  echo "${h#unix://}"
+}
+docker_answers() { curl -sf --max-time 3 --unix-socket "$(docker_sock)" http://docker/_ping >/dev/null 2>&1; }
+ensure_dockerd() {
+  if docker_answers; then log "docker daemon: answering at $(docker_sock)"; return; fi
+  if [[ $(id -u) -ne 0 ]]; then
+    log "docker daemon: none answers at $(docker_sock) and starting one needs root (sudo dockerd &)"
+    return 1
+  fi
+  log "docker daemon: none answers at $(docker_sock); starting dockerd (log: /tmp/faultbox-dockerd.log)"
+  nohup dockerd >/tmp/faultbox-dockerd.log 2>&1 &
+  for _ in $(seq 1 60); do
+    if docker_answers; then log "docker daemon: up"; return; fi
+    sleep 1
+  done
+  tail -20 /tmp/faultbox-dockerd.log >&2
+  log "docker daemon: did not answer within 60 s"
+  return 1
 }
 
 build() {  # build DIR [cmake args...]

@@ -82,8 +82,24 @@ constexpr CommandDoc kCommands[] = {
      "recorded, 1 when it failed as recorded, 2 for a malformed trace or a --free\n"
      "trace, 3 environment error, 4 divergence.",
      true},
-    {"report", "faultbox report RESULTS...", "offline HTML report of results",
-     "Merges result files into an HTML report of failure-mode coverage per service.", false},
+    {"report", "faultbox report RESULTS.json... [--json FILE] [--junit FILE]",
+     "merge the JSON of explore's shards into one summary",
+     "Reads the files `faultbox explore --shard I/N --json FILE` wrote (one per CI\n"
+     "job, any order; nothing runs, no root needed) and prints one summary in\n"
+     "explore's form. The files must come from one exploration: the same spec,\n"
+     "strategy, seed, max_faults and shard count N (else exit 2 naming the two files\n"
+     "and the field). Per test: the union of the shards' class ids is the class\n"
+     "count (shards may overlap), runs are summed and a class run by two shards counts\n"
+     "as a repeated run; 'complete' only when every shard 1..N is there and each\n"
+     "said complete, else 'incomplete: shards 3/4 missing' or 'budget spent' with\n"
+     "the known alternatives left. A missing or duplicated shard is a warning line.\n"
+     "Failing classes are listed once each, with every shard and run that hit them\n"
+     "and every trace they wrote (paths as each shard wrote them). --json writes the\n"
+     "merge in explore's schema (shard \"merged K/N\"), --junit a testcase per\n"
+     "failing class. Exit 0 no failing class, 1 a failing class, 2 an input that\n"
+     "cannot be read, is not JSON (FILE:line:col) or not explore's, 3 an output file\n"
+     "that cannot be written.",
+     true},
     {"help", "faultbox help [COMMAND]", "describe faultbox or one command", "", true},
 };
 
@@ -113,7 +129,8 @@ constexpr FlagDoc kFlags[] = {
     {"explore", "-v", "a line per run: its class, decisions, verdict", true},
     {"replay", "--rr SERVICE", "record SERVICE under rr while replaying (experimental; not yet wired)", true},
     {"replay", "-v", "per run: its directory, decisions, notifications, log tails", true},
-    {"report", "-o FILE", "where to write the HTML report", false},
+    {"report", "--json FILE", "write the merge in explore's schema (shard \"merged K/N\"; every trace)", true},
+    {"report", "--junit FILE", "write JUnit XML (a testcase per failing class, or one passing per test)", true},
 };
 
 std::string pad(std::string_view s, size_t width) {

@@ -1,8 +1,12 @@
 #include "cli/TestRun.h"
 
+#include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <sstream>
 
 #include "engine/DecisionLoop.h"
+#include "engine/DockerClient.h"
 #include "engine/Driver.h"
 #include "engine/DriverSteps.h"
 #include "engine/EngineError.h"
@@ -18,6 +22,7 @@ namespace {
 
 using namespace faultbox::star;
 using engine::EnvironmentError;
+namespace fs = std::filesystem;
 
 std::string indent(const std::string& text, const std::string& prefix) {
   std::istringstream in(text);
@@ -81,12 +86,27 @@ RunSetup::RunSetup(star::Spec& s, engine::EngineHost& h, std::string path, std::
       cgroups(engine::locate_cgroup2()) {
   // The spec was just loaded, so it is readable; the header holds bare hex.
   spec_sha256 = traces::file_sha256(spec_path).value_or("sha256:" + std::string(64, '0')).substr(7);
+  const char* dh = std::getenv("DOCKER_HOST");
+  docker_host = dh ? dh : "";
+  std::error_code ec;
+  fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) shim_binary = (self.parent_path() / "faultbox-shim").string();
+  std::optional<engine::DockerClient> docker;
   for (const ServiceSpec& svc : spec.topology().services) {
     std::string digest = "none";
-    if (!svc.binary.empty())
+    if (!svc.binary.empty()) {
       digest = traces::file_sha256(engine::resolve_binary(spec_dir, svc.binary)).value_or("unreadable");
-    else if (!svc.image.empty())
+    } else if (!svc.image.empty()) {
+      // The image id is the content's digest: a rebuilt image is a changed
+      // "binary" for replay's warning.
       digest = "image:" + svc.image;
+      try {
+        if (!docker) docker.emplace(engine::DockerClient::connect(docker_host));
+        if (auto image = docker->inspect_image(svc.image); image && !image->id.empty()) digest = image->id;
+      } catch (const engine::DockerError&) {
+        // The run itself reports the daemon; the header keeps the name.
+      }
+    }
     binaries.emplace_back(svc.name, digest);
   }
 }
@@ -100,6 +120,8 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
   const bool serialized = mode.strategy != nullptr;
   engine::RunOptions opts;
   opts.host_network = setup.network_host;
+  opts.shim_binary = setup.shim_binary;
+  opts.docker_host = setup.docker_host;
   opts.spec_dir = setup.spec_dir;
   opts.seed = seed;
   opts.interrupt = &setup.interrupt;

@@ -41,10 +41,15 @@ class RunSetup {
   const engine::SeccompProgram program;
   const engine::CgroupLocation cgroups;
   std::string spec_sha256;  // bare hex
-  // service → "sha256:…" of its binary ("image:NAME", "none", "unreadable"), in spec order.
+  // service → "sha256:…" of its binary or its image's id ("none",
+  // "unreadable", "image:NAME" when the daemon could not say), in spec order.
   std::vector<std::pair<std::string, std::string>> binaries;
   bool verbose = false;
   bool network_host = false;
+  // Container mode: faultbox-shim beside the faultbox executable, and the
+  // daemon DOCKER_HOST names.
+  std::string shim_binary;
+  std::string docker_host;
   // `faultbox explore`: the strategy places the faults of rules with
   // times=/probability= instead of the rules' own counts and draws.
   bool explored_placements = false;

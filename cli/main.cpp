@@ -12,6 +12,7 @@
 #include "cli/CommandTable.h"
 #include "cli/Commands.h"
 #include "cli/ExitCodes.h"
+#include "cli/ReportCommand.h"
 
 using namespace faultbox::cli;
 
@@ -117,6 +118,15 @@ int parse_replay(const CommandDoc& cmd, const std::vector<std::string>& args, Re
   });
 }
 
+// faultbox report RESULTS.json... [--json FILE] [--junit FILE]
+int parse_report(const CommandDoc& cmd, const std::vector<std::string>& args, ReportOptions& options) {
+  return parse_command(cmd, args, [&](CLI::App& app) {
+    app.add_option("RESULTS", options.inputs)->required();
+    app.add_option("--json", options.json);
+    app.add_option("--junit", options.junit);
+  });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -183,6 +193,12 @@ int main(int argc, char** argv) {
     int rc = parse_replay(*cmd, rest, options);
     if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
     return run_replay(options);
+  }
+  if (cmd->name == "report") {
+    ReportOptions options;
+    int rc = parse_report(*cmd, rest, options);
+    if (rc != kExitOk) return rc < 0 ? kExitOk : rc;
+    return run_report(options);
   }
   return usage_error("command " + std::string(cmd->name) + " has no implementation");
 }

@@ -2,12 +2,15 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <memory>
 #include <optional>
 #include <stdexcept>
 
+#include "engine/ContainerSession.h"
+#include "engine/DockerClient.h"
 #include "engine/ServicePaths.h"
 #include "engine/SocketAddress.h"
 #include "engine/TcpExchange.h"
@@ -40,13 +43,35 @@ Driver& EngineHost::driver() {
 void EngineHost::topology_ready(const star::Topology& topology) {
   topology_ = &topology;
   for (const star::ServiceSpec& s : topology.services) {
-    if (s.binary.empty()) continue;  // image= services: Run reports container mode missing
+    if (s.binary.empty()) continue;  // image= services: checked below
     std::string path = resolve_binary(spec_dir_, s.binary);
     std::string why = unusable_binary(path);
     if (!why.empty())
       throw TopologyEnvironmentError("service " + s.name + ": cannot start " + path + ": " + lower_first(why) +
                                      " (declared at " + s.declared_at.str() + ")");
   }
+  if (std::string mixed = mixed_modes(topology); !mixed.empty()) throw TopologyEnvironmentError(mixed);
+  // Container mode: the daemon and every image, before any test starts
+  // (never a pull: a missing image is named).
+  bool any_image = false;
+  for (const star::ServiceSpec& s : topology.services) any_image = any_image || !s.image.empty();
+  if (!any_image) return;
+  const char* docker_host = std::getenv("DOCKER_HOST");
+  try {
+    DockerClient docker = DockerClient::connect(docker_host ? docker_host : "");
+    for (const star::ServiceSpec& s : topology.services)
+      if (!docker.inspect_image(s.image))
+        throw TopologyEnvironmentError("service " + s.name + ": image " + s.image +
+                                       " is not present locally (faultbox never pulls: build or load it first; "
+                                       "declared at " + s.declared_at.str() + ")");
+  } catch (const DockerError& e) {
+    throw TopologyEnvironmentError(e.what());
+  }
+}
+
+star::InterfaceAddress EngineHost::address(const star::ServiceSpec& service, const star::InterfaceSpec& iface) {
+  if (!service.image.empty()) return {service.name, iface.port};
+  return {"localhost", iface.port};
 }
 
 star::StepResponse EngineHost::step(star::Thread& t, const star::StepRequest& request) {
@@ -116,6 +141,9 @@ star::StepResponse EngineHost::perform_step(star::Thread& t, const star::StepReq
   // spec names are reached there (an IPv6-first "localhost" would cost a
   // refused attempt per step against IPv4-only listeners).
   req.url = "http://127.0.0.1:" + std::to_string(port) + (request.path.empty() ? "/" : request.path);
+  // A container is reached at its own address; the URL (and Host header)
+  // stay as the spec means them.
+  if (std::string ip = r.container_ip(request.service); !ip.empty()) req.connect_to = ip + ":" + std::to_string(port);
   req.headers = request.headers;
   req.body = request.body;
   req.timeout = std::chrono::milliseconds(request.timeout_ms);
@@ -151,6 +179,7 @@ star::StepResponse EngineHost::perform_step(star::Thread& t, const star::StepReq
 star::StepResponse EngineHost::tcp_step(Run& r, Driver& d, const star::StepRequest& request, uint16_t port) {
   TcpExchangeRequest req;
   req.port = port;  // 127.0.0.1 for the same reason as the HTTP steps' URL
+  if (std::string ip = r.container_ip(request.service); !ip.empty()) req.ip = ip;
   req.data = request.body;
   req.timeout = std::chrono::milliseconds(request.timeout_ms);
   std::optional<TcpExchangeResult> result;
@@ -191,15 +220,14 @@ star::Value EngineHost::with_faults(star::Thread& t, const star::FaultSpec& faul
   // Connect delays are held SYNs while the body runs (DESIGN.md §3). With
   // --network host there is no queue and the rules list no wire delays
   // (FaultRules freezes the connect syscall instead).
-  std::vector<std::pair<RuleRef, SynDelayQueue::RuleId>> wire;
+  std::vector<std::pair<RuleRef, Run::WireDelayId>> wire;
   auto finish = [&] {
-    for (const auto& [ref, id] : wire) r.rules().add_wire_hits(ref, r.syn_queue()->remove(id));
+    for (const auto& [ref, id] : wire) r.rules().add_wire_hits(ref, r.remove_wire_delay(id));
     r.reports().push_back(r.rules().remove(app));
   };
   try {
-    if (SynDelayQueue* queue = r.syn_queue())
-      for (const FaultRules::WireDelayRule& w : r.rules().wire_delays(app))
-        wire.emplace_back(w.rule, queue->add_delay(w.match, w.delay));
+    for (const FaultRules::WireDelayRule& w : r.rules().wire_delays(app))
+      if (std::optional<Run::WireDelayId> id = r.add_wire_delay(w.match, w.delay)) wire.emplace_back(w.rule, *id);
     star::Value v = body(t);
     finish();
     return v;

@@ -45,6 +45,9 @@ class EngineHost final : public star::SpecHost {
   // Every binary= exists and is executable: one line naming the service and
   // the path otherwise (an environment error, exit 3).
   void topology_ready(const star::Topology& topology) override;
+  // Binary mode: localhost (every service on the run's loopback). Container
+  // mode: the service's name, its DNS alias on the run's network.
+  star::InterfaceAddress address(const star::ServiceSpec& service, const star::InterfaceSpec& iface) override;
   star::StepResponse step(star::Thread& t, const star::StepRequest& request) override;
   star::Value with_faults(star::Thread& t, const star::FaultSpec& fault,
                           const std::function<star::Value(star::Thread&)>& body) override;

@@ -384,7 +384,15 @@ std::vector<FaultRules::WireDelayRule> FaultRules::wire_delays(AppId app) const 
       w.rule = r.ref;
       w.match.dst_port = port;  // any address: in a run namespace all is loopback
       w.delay = delay;
-      out.push_back(w);
+      if (r.service->addresses.empty()) {
+        out.push_back(w);
+        continue;
+      }
+      // A container is reached at its own address: only SYNs to it are held.
+      for (const SocketAddress& a : r.service->addresses) {
+        w.match.dst_ip = a.ip();
+        out.push_back(w);
+      }
     }
   }
   return out;

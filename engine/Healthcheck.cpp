@@ -153,9 +153,11 @@ void Healthcheck::attempt() {
     HttpRequest req;
     req.url = target_;
     req.timeout = timeout;
+    req.connect_to = spec_.connect_to;
     request_ = client_.start(std::move(req), std::move(on_done));
   } else {
-    request_ = client_.check_connect(target_, timeout, std::move(on_done));
+    request_ = client_.check_connect(spec_.connect_to.empty() ? target_ : spec_.connect_to, timeout,
+                                     std::move(on_done));
   }
 }
 

@@ -32,6 +32,9 @@ struct HealthcheckSpec {
   // Tcp: "host:port".
   std::string target;
   std::chrono::milliseconds timeout{10'000};
+  // "IP:PORT" the check connects to instead of the target's host and port
+  // (a container's address); empty: the target's own.
+  std::string connect_to;
 };
 
 struct HealthcheckResult {

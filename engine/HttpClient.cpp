@@ -219,6 +219,9 @@ void HttpClient::configure_common(Transfer& t) {
   check(curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, this), "CURLOPT_OPENSOCKETDATA");
   check(curl_easy_setopt(e, CURLOPT_CLOSESOCKETFUNCTION, &HttpClient::close_socket), "CURLOPT_CLOSESOCKETFUNCTION");
   check(curl_easy_setopt(e, CURLOPT_CLOSESOCKETDATA, this), "CURLOPT_CLOSESOCKETDATA");
+  // A request's own target comes first: curl uses the first entry that
+  // matches, and "::IP:PORT" matches any host and port.
+  if (!t.request.connect_to.empty()) append(t.connect_to, "::" + t.request.connect_to);
   for (const auto& m : connect_to_) append(t.connect_to, m);
   if (t.connect_to) check(curl_easy_setopt(e, CURLOPT_CONNECT_TO, t.connect_to.get()), "CURLOPT_CONNECT_TO");
 }

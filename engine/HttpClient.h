@@ -48,6 +48,10 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers;  // in order, duplicates allowed
   std::string body;            // sent for any method when non-empty; POST/PUT/PATCH always send one
   std::chrono::milliseconds timeout{30'000};  // the whole exchange, connect included
+  // "IP:PORT" to connect to instead of the URL's host and port, the URL and
+  // Host header unchanged (a container's interface, which `localhost:PORT`
+  // names in the spec). Empty: the URL's own address (and map_address()).
+  std::string connect_to;
 };
 
 struct HttpResponse {

@@ -60,6 +60,14 @@ NetworkNamespace NetworkNamespace::create() {
   return ns;
 }
 
+NetworkNamespace NetworkNamespace::of_process(pid_t pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/ns/net";
+  NetworkNamespace ns;
+  ns.fd_.reset(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!ns.fd_) throw EnvironmentError(errno_message("cannot open " + path, errno));
+  return ns;
+}
+
 int NetworkNamespace::socket_in(int domain, int type, int protocol) const {
   UniqueFd self(::open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC));
   if (!self) return -1;

@@ -8,6 +8,8 @@
 // calling thread only for the socket() call and returns.
 #pragma once
 
+#include <sys/types.h>
+
 #include "engine/UniqueFd.h"
 
 namespace faultbox::engine {
@@ -16,6 +18,9 @@ class NetworkNamespace {
  public:
   // Throws EnvironmentError (no CAP_SYS_ADMIN, no netns support).
   static NetworkNamespace create();
+  // The namespace process `pid` is in (a container's: /proc/PID/ns/net),
+  // held by an fd so it stays valid for as long as this object lives.
+  static NetworkNamespace of_process(pid_t pid);
   int fd() const { return fd_.get(); }
 
   // A socket created inside this namespace (the caller's thread is back in

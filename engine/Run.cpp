@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <deque>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -93,12 +94,27 @@ std::vector<const star::ServiceSpec*> start_order(const star::Topology& topology
   return order;
 }
 
+namespace {
+
+bool any_container(const star::Topology& topology) {
+  for (const star::ServiceSpec& s : topology.services)
+    if (!s.image.empty()) return true;
+  return false;
+}
+
+}  // namespace
+
 Run::Run(const star::Topology& topology, const SeccompProgram& program, const CgroupLocation& cgroups,
          RunOptions options)
     : topology_(topology),
+      program_(program),
       options_(std::move(options)),
       dir_(make_run_dir()),
-      netns_(options_.host_network ? std::nullopt : std::optional<NetworkNamespace>(NetworkNamespace::create())),
+      // Containers have namespaces of their own (on the run's Docker
+      // network); binary services share the run's loopback-only one.
+      netns_(options_.host_network || any_container(topology)
+                 ? std::nullopt
+                 : std::optional<NetworkNamespace>(NetworkNamespace::create())),
       syn_queue_(netns_ ? std::make_unique<SynDelayQueue>(loop_, *netns_) : nullptr),
       cgroups_(cgroups),
       service_map_(ServiceMap::from_topology(topology)),
@@ -117,6 +133,21 @@ Run::Run(const star::Topology& topology, const SeccompProgram& program, const Cg
     // interrupted, the run unwinds.
     loop_.watch(options_.interrupt->fd(), EPOLLIN, [](uint32_t) {});
   fs::create_directories(fs::path(dir_) / "logs");
+  if (any_container(topology)) {
+    if (std::string mixed = mixed_modes(topology); !mixed.empty()) {
+      teardown();
+      throw EnvironmentError(mixed);
+    }
+    ContainerSessionOptions copts;
+    copts.docker_host = options_.docker_host;
+    copts.shim_binary = options_.shim_binary;
+    try {
+      containers_ = std::make_unique<ContainerSession>(copts);
+    } catch (...) {
+      teardown();
+      throw;
+    }
+  }
 }
 
 Run::~Run() { teardown(); }
@@ -128,9 +159,13 @@ void Run::teardown() noexcept {
   // Kill first, while the supervisors still answer: a process between two
   // syscalls must not see ENOSYS and log a confusing error on its way out.
   for (Cgroup* g : groups_) g->kill_all();
+  if (containers_) containers_->kill_all();
   services_.clear();
   http_.reset();
   syn_queue_.reset();
+  wire_delays_.clear();
+  container_records_.clear();
+  containers_.reset();  // removes the containers, the network, the shim's folder
   std::error_code ec;
   fs::remove_all(dir_, ec);
 }
@@ -162,19 +197,77 @@ int Run::poll(std::chrono::nanoseconds max_wait) {
 
 std::vector<std::pair<std::string, std::string>> Run::service_cgroup_dirs() const {
   std::vector<std::pair<std::string, std::string>> out;
-  for (size_t i = 0; i < groups_.size() && i < group_paths_.size(); ++i)
-    out.emplace_back(group_paths_[i].first, groups_[i]->path());
+  for (const auto& [service, rel] : group_paths_) out.emplace_back(service, cgroup_mount_ + (rel == "/" ? "" : rel));
   return out;
 }
 
+std::optional<Run::WireDelayId> Run::add_wire_delay(const SynMatch& match, std::chrono::milliseconds delay) {
+  std::vector<std::pair<SynDelayQueue*, SynDelayQueue::RuleId>> placed;
+  if (syn_queue_) placed.emplace_back(syn_queue_.get(), syn_queue_->add_delay(match, delay));
+  // A container's queue sees only the SYNs to that container; the match's
+  // address keeps a rule to one service from holding another's that shares
+  // its port.
+  for (ContainerRecord& c : container_records_)
+    if (c.queue && (match.dst_ip.empty() || match.dst_ip == c.ip))
+      placed.emplace_back(c.queue.get(), c.queue->add_delay(match, delay));
+  if (!syn_queue_ && container_records_.empty()) return std::nullopt;
+  WireDelayId id = next_wire_delay_++;
+  wire_delays_.emplace(id, std::move(placed));
+  return id;
+}
+
+uint64_t Run::remove_wire_delay(WireDelayId id) {
+  auto it = wire_delays_.find(id);
+  if (it == wire_delays_.end()) return 0;
+  uint64_t held = 0;
+  for (auto& [queue, rule] : it->second) held += queue->remove(rule);
+  wire_delays_.erase(it);
+  return held;
+}
+
+std::string Run::container_ip(const std::string& service) const {
+  for (const ContainerRecord& c : container_records_)
+    if (c.service == service) return c.ip;
+  return "";
+}
+
+void Run::register_group(const std::string& service, pid_t pid) {
+  // The process's own cgroup v2 path, relative to the mount (the "0::"
+  // line): the group the run made for a binary service, or Docker's
+  // /docker/<id> for a container. Every later process of the service —
+  // children, double-forked daemons — stays below it.
+  std::ifstream f("/proc/" + std::to_string(pid) + "/cgroup");
+  for (std::string line; std::getline(f, line);)
+    if (line.rfind("0::", 0) == 0) {
+      group_paths_.emplace_back(service, line.substr(3));
+      return;
+    }
+}
+
 void Run::start_services() {
-  for (const star::ServiceSpec* s : start_order(topology_)) start_service(*s);
+  if (!containers_) {
+    for (const star::ServiceSpec* s : start_order(topology_)) start_service(*s);
+    return;
+  }
+  // Every container is created and started first, its program held by the
+  // shim: each service's name resolves (Docker's DNS knows a container once
+  // it started) and its address answers — refusing until its program
+  // listens — from the beginning, as on a binary run's loopback. Without
+  // this, a service that looks up a dependency declared after it waits on
+  // DNS timeouts for a name that does not exist yet.
+  std::vector<const star::ServiceSpec*> order = start_order(topology_);
+  for (const star::ServiceSpec* s : order) prepare_container(*s);
+  for (const star::ServiceSpec* s : order) {
+    ServiceInstance* instance = nullptr;
+    for (auto& svc : services_)
+      if (svc->name() == s->name) instance = svc.get();
+    for (ContainerRecord& c : container_records_)
+      if (c.service == s->name) c.handover.go_ahead();
+    if (instance) await_healthy(*s, *instance);
+  }
 }
 
 void Run::start_service(const star::ServiceSpec& spec) {
-  if (!spec.image.empty())
-    throw EnvironmentError("service " + spec.name + ": image= services need container mode, which `faultbox test` "
-                           "does not have yet (use binary=)");
   check_ports_free(spec);
   Cgroup& group = cgroups_.add_service(spec.name);
   groups_.push_back(&group);
@@ -210,6 +303,57 @@ void Run::start_service(const star::ServiceSpec& spec) {
   ServiceInstance& instance = *services_.back();
   service_map_.add_process(spec.name, instance.pid());
   await_healthy(spec, instance);
+}
+
+void Run::prepare_container(const star::ServiceSpec& spec) {
+  ContainerSession::Started started;
+  try {
+    started = containers_->start(spec, program_);
+  } catch (const EnvironmentError& e) {
+    std::string tail;
+    std::istringstream in(containers_->log_of_failed());
+    std::deque<std::string> last;
+    for (std::string line; std::getline(in, line);) {
+      last.push_back(line);
+      if (last.size() > 15) last.pop_front();
+    }
+    for (const std::string& l : last) tail += "  | " + l + "\n";
+    throw ServiceStartFailure("service " + spec.name + ": " + e.what(), tail);
+  }
+  ContainerRecord record{spec.name, started.id, started.ip, NetworkNamespace::of_process(started.pid), nullptr,
+                         std::move(started.handover)};
+  // Before the go-ahead: the service's first connect may already be one a
+  // fault must hold.
+  if (!options_.host_network) {
+    SynDelayQueue::Options qopts;
+    qopts.chain = "INPUT";
+    try {
+      record.queue = std::make_unique<SynDelayQueue>(loop_, record.netns, qopts);
+    } catch (const EnvironmentError& e) {
+      throw EnvironmentError("service " + spec.name + ": " + e.what());
+    }
+  }
+  container_records_.push_back(std::move(record));
+
+  // The container is reached at its own address (and loopback inside it is
+  // its own, not the run's).
+  if (const ServiceMap::Service* known = service_map_.find(spec.name)) {
+    ServiceMap::Service updated = *known;
+    if (auto a = SocketAddress::from_numeric(started.ip, 0)) updated.addresses.push_back(*a);
+    updated.private_loopback = true;
+    service_map_.add_service(std::move(updated));
+  }
+  std::string log_path = (fs::path(dir_) / "logs" / (spec.name + ".log")).string();
+  auto decide = [this](const SyscallEvent& ev, const std::function<bool()>& still_valid) {
+    return rules_.decide(ev, inspector_, still_valid);
+  };
+  ContainerSession* session = containers_.get();
+  std::string id = started.id;
+  services_.push_back(std::make_unique<ServiceInstance>(loop_, std::move(started.process), spec.name, log_path,
+                                                        decide, [session, id] { return session->logs(id); }));
+  ServiceInstance& instance = *services_.back();
+  service_map_.add_process(spec.name, instance.pid());
+  register_group(spec.name, instance.pid());
 }
 
 void Run::check_ports_free(const star::ServiceSpec& spec) const {
@@ -261,6 +405,13 @@ void Run::await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance
   check.kind = h.kind == star::HealthcheckSpec::Kind::Http ? HealthcheckSpec::Kind::Http : HealthcheckSpec::Kind::Tcp;
   check.target = h.host + ":" + std::to_string(h.port) + (check.kind == HealthcheckSpec::Kind::Http ? h.path : "");
   check.timeout = std::chrono::milliseconds(h.timeout_ms);
+  if (containers_) {
+    // localhost:PORT in a container spec means the service's own container;
+    // another service's name means that one's (as its DNS alias would).
+    std::string target_service = h.host == "localhost" || h.host == "127.0.0.1" || h.host == "::1" ? spec.name : h.host;
+    std::string ip = container_ip(target_service);
+    if (!ip.empty()) check.connect_to = ip + ":" + std::to_string(h.port);
+  }
 
   std::optional<HealthcheckResult> result;
   Healthcheck hc(loop_, *http_, check, spec.name, instance.pidfd(),
@@ -275,6 +426,13 @@ void Run::await_healthy(const star::ServiceSpec& spec, ServiceInstance& instance
   if (auto line = address_in_use_line(instance.log_tail(50)))
     throw EnvironmentError("service " + spec.name + ": a port is already taken (its log says: " + *line + ")");
   std::string cause = result ? result->cause : "healthcheck did not finish";
+  if (containers_ && result && result->service_exited) {
+    // A container's process is not faultbox's child: its status comes from
+    // the daemon.
+    for (const ContainerRecord& c : container_records_)
+      if (c.service == spec.name)
+        if (std::string how = containers_->exit_text(c.id); !how.empty()) cause += " (" + how + ")";
+  }
   // Healthcheck causes about an exit already name the service.
   if (cause.rfind(spec.name + " ", 0) != 0) cause = "service " + spec.name + ": " + cause;
   throw ServiceStartFailure(cause, instance.log_tail());

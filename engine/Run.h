@@ -18,6 +18,7 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -26,6 +27,7 @@
 #include <vector>
 
 #include "engine/Cgroup.h"
+#include "engine/ContainerSession.h"
 #include "engine/EventLoop.h"
 #include "engine/FaultRules.h"
 #include "engine/HttpClient.h"
@@ -70,6 +72,10 @@ struct RunOptions {
   // host's firewall, which faultbox never touches), so connect delays freeze
   // the syscall instead; ports may collide with the host's processes.
   bool host_network = false;
+  // Container mode (every service has image=): the DOCKER_HOST value and the
+  // host path of faultbox-shim, bind-mounted into each container.
+  std::string docker_host;
+  std::string shim_binary;
 };
 
 class Run {
@@ -97,6 +103,17 @@ class Run {
   const NetworkNamespace* netns() const { return netns_ ? &*netns_ : nullptr; }
   // Null with host_network: connect delays are not held SYNs then.
   SynDelayQueue* syn_queue() { return syn_queue_.get(); }
+  // Holds SYNs matching `match` for `delay` in every queue of the run (the
+  // run's namespace, or each container's); nullopt when the run has none
+  // (--network host). remove_wire_delay() returns the connections held.
+  using WireDelayId = uint64_t;
+  std::optional<WireDelayId> add_wire_delay(const SynMatch& match, std::chrono::milliseconds delay);
+  uint64_t remove_wire_delay(WireDelayId id);
+  // Container mode: every service is a Docker container (image=).
+  bool containers() const { return containers_ != nullptr; }
+  // Container mode: the IPv4 address of `service`'s container ("" before it
+  // started, and in binary mode, where every service is on loopback).
+  std::string container_ip(const std::string& service) const;
   const std::string& dir() const { return dir_; }
   // Finished fault applications, in the order they ended.
   std::vector<FaultRules::ApplicationReport>& reports() { return reports_; }
@@ -111,6 +128,11 @@ class Run {
 
  private:
   void start_service(const star::ServiceSpec& spec);
+  // Container mode: create and start `spec`'s container and take over its
+  // shim's listener; the program waits for the go-ahead (start_services).
+  void prepare_container(const star::ServiceSpec& spec);
+  // Registers a started service's first process and cgroup (resolver, census).
+  void register_group(const std::string& service, pid_t pid);
   // Throws EnvironmentError naming the port and its holder when one of
   // `spec`'s declared ports is already bound in the namespace.
   void check_ports_free(const star::ServiceSpec& spec) const;
@@ -122,6 +144,7 @@ class Run {
   void teardown() noexcept;
 
   const star::Topology& topology_;
+  const SeccompProgram& program_;
   RunOptions options_;
   std::string dir_;  // the run's temporary directory (logs, services' default cwd)
   // Destruction order matters (reverse of declaration): services and the
@@ -142,6 +165,20 @@ class Run {
   std::vector<std::unique_ptr<ServiceInstance>> services_;
   std::vector<FaultRules::ApplicationReport> reports_;
   bool torn_down_ = false;
+  // Container mode. Declared last: destroyed first, after teardown() killed
+  // the containers and dropped the supervisors.
+  struct ContainerRecord {
+    std::string service;
+    std::string id;
+    std::string ip;
+    NetworkNamespace netns;                 // the container's
+    std::unique_ptr<SynDelayQueue> queue;   // INPUT chain: SYNs to it
+    ShimSession handover;                   // go_ahead() starts the program
+  };
+  std::unique_ptr<ContainerSession> containers_;
+  std::vector<ContainerRecord> container_records_;
+  std::map<WireDelayId, std::vector<std::pair<SynDelayQueue*, SynDelayQueue::RuleId>>> wire_delays_;
+  WireDelayId next_wire_delay_ = 1;
 };
 
 // The services of `topology` in an order where each comes after what it

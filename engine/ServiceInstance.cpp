@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <algorithm>
 #include <cstring>
 
 #include "engine/EngineError.h"
@@ -42,6 +43,19 @@ ServiceInstance::ServiceInstance(EventLoop& loop, const ProcessLauncher& launche
   loop_.watch(supervisor_.fd(), EPOLLIN, [this](uint32_t ev) { on_listener(ev); });
 }
 
+ServiceInstance::ServiceInstance(EventLoop& loop, LaunchedProcess process, std::string name,
+                                 const std::string& log_path, Decider decide, LogFetcher fetch_logs)
+    : loop_(loop),
+      name_(std::move(name)),
+      process_(std::move(process)),
+      supervisor_(std::move(process_.listener)),
+      log_(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)),
+      decide_(std::move(decide)),
+      fetch_logs_(std::move(fetch_logs)) {
+  if (!log_) throw EnvironmentError(errno_message("cannot open the log file " + log_path, errno));
+  loop_.watch(supervisor_.fd(), EPOLLIN, [this](uint32_t ev) { on_listener(ev); });
+}
+
 ServiceInstance::~ServiceInstance() {
   for (EventLoop::TimerId id : deferred_) loop_.cancel(id);
   stop_watching(supervisor_.fd());
@@ -54,6 +68,17 @@ ServiceInstance::~ServiceInstance() {
 }
 
 void ServiceInstance::drain() {
+  if (fetch_logs_) {
+    // The daemon returns the whole log every time; only the new part is
+    // appended. A daemon that cannot answer (gone mid-teardown) only costs
+    // log text.
+    try {
+      std::string all = fetch_logs_();
+      if (all.size() > fetched_) append_log(all.data() + fetched_, all.size() - fetched_);
+      fetched_ = std::max(fetched_, all.size());
+    } catch (const std::exception&) {
+    }
+  }
   for (int fd : {process_.stdout_pipe.get(), process_.stderr_pipe.get()})
     if (fd >= 0 && loop_.watching(fd)) on_pipe(fd, EPOLLIN);
 }

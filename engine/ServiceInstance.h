@@ -52,6 +52,13 @@ class ServiceInstance {
   // (appended to); `loop` must outlive this object.
   ServiceInstance(EventLoop& loop, const ProcessLauncher& launcher, std::string name, const LaunchSpec& launch,
                   const std::string& log_path, Decider decide);
+  // Container mode: the process was launched by Docker and handed over by
+  // the shim (`process` has no pipes: Docker owns the container's stdio).
+  // `fetch_logs` returns everything the container wrote so far; drain()
+  // appends what is new to the log file.
+  using LogFetcher = std::function<std::string()>;
+  ServiceInstance(EventLoop& loop, LaunchedProcess process, std::string name, const std::string& log_path,
+                  Decider decide, LogFetcher fetch_logs);
   ~ServiceInstance();
   ServiceInstance(const ServiceInstance&) = delete;
   ServiceInstance& operator=(const ServiceInstance&) = delete;
@@ -99,6 +106,8 @@ class ServiceInstance {
   std::string partial_;           // the unterminated last line
   std::vector<EventLoop::TimerId> deferred_;  // ContinueAfter answers not sent yet
   uint64_t notifications_ = 0;
+  LogFetcher fetch_logs_;   // container mode only
+  size_t fetched_ = 0;      // bytes of the container's log already appended
 };
 
 }  // namespace faultbox::engine

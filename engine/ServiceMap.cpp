@@ -12,7 +12,7 @@ bool ServiceMap::Service::has_port(uint16_t port) const {
 
 bool ServiceMap::Service::reached_by(const SocketAddress& dst) const {
   if (!dst.is_inet() || !has_port(dst.port)) return false;
-  if (dst.is_loopback() || dst.is_unspecified()) return true;
+  if (dst.is_loopback() || dst.is_unspecified()) return !private_loopback;
   return std::any_of(addresses.begin(), addresses.end(), [&](const SocketAddress& a) { return a.same_host(dst); });
 }
 

@@ -36,6 +36,9 @@ class ServiceMap {
     // Loopback and unspecified destinations always count as it when the port
     // is one of its ports: in a run's namespace every service is on loopback.
     std::vector<SocketAddress> addresses;
+    // A container's loopback is its own: a connect to 127.0.0.1 inside it
+    // never reaches another service.
+    bool private_loopback = false;
 
     bool has_port(uint16_t port) const;
     // Whether a connection to `dst` reaches this service.

@@ -140,10 +140,10 @@ CommandResult run_in_namespace(int ns_fd, const std::string& path, const std::st
   return r;
 }
 
-std::vector<std::string> nfqueue_rule(uint16_t queue_num) {
+std::vector<std::string> nfqueue_rule(const std::string& chain, uint16_t queue_num) {
   // -w: iptables-legacy takes a host-wide lock file even for a namespace's
   // tables; concurrent runs wait for each other briefly instead of failing.
-  return {"-w", "5", "-A", "OUTPUT", "-p", "tcp", "--syn", "-j", "NFQUEUE",
+  return {"-w", "5", "-A", chain, "-p", "tcp", "--syn", "-j", "NFQUEUE",
           "--queue-num", std::to_string(queue_num), "--queue-bypass"};
 }
 
@@ -248,7 +248,7 @@ SynDelayQueue::SynDelayQueue(EventLoop& loop, const NetworkNamespace& ns, Option
       tried += std::string(tried.empty() ? "" : "; ") + variant + ": not installed";
       continue;
     }
-    CommandResult r = run_in_namespace(ns.fd(), *path, variant, nfqueue_rule(queue_num_));
+    CommandResult r = run_in_namespace(ns.fd(), *path, variant, nfqueue_rule(opts.chain, queue_num_));
     if (r.exited_ok) {
       iptables_ = variant;
       break;
@@ -261,7 +261,7 @@ SynDelayQueue::SynDelayQueue(EventLoop& loop, const NetworkNamespace& ns, Option
   // Missing IPv6 is reported (ipv6_covered), not fatal: IPv4 is the common case.
   std::string v6 = iptables_.rfind("iptables", 0) == 0 ? "ip6" + iptables_.substr(2) : "";  // -> ip6tables-nft
   if (auto path = v6.empty() ? std::nullopt : find_executable(v6))
-    ipv6_covered_ = run_in_namespace(ns.fd(), *path, v6, nfqueue_rule(queue_num_)).exited_ok;
+    ipv6_covered_ = run_in_namespace(ns.fd(), *path, v6, nfqueue_rule(opts.chain, queue_num_)).exited_ok;
 
   // Last: nothing after this throws, so the loop never watches the fd of a
   // half-built object.

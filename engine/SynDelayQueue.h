@@ -63,6 +63,11 @@ class SynDelayQueue {
     // wins. Default: iptables-nft, iptables-legacy, iptables. (Tests pin a
     // variant to check that each one really queues.)
     std::vector<std::string> iptables;
+    // The chain the rule goes in. OUTPUT in a run's loopback namespace sees
+    // every SYN. A container's namespace uses INPUT: the SYNs *to* that
+    // container, whether from another container or from faultbox on the
+    // host (whose own firewall faultbox never touches).
+    std::string chain = "OUTPUT";
   };
 
   // Binds a netfilter queue inside `ns`, installs the NFQUEUE rule there and
