@@ -262,7 +262,9 @@ int run_explore(const ExploreOptions& options) {
 
         const bool failed = !o.passed && !o.divergence;
         std::string trace_path;
-        if (failed || !options.trace_dir.empty()) {
+        if (o.trace.events.empty()) {
+          if (failed) o.details += "    no trace: the run ended before the test body started\n";
+        } else if (failed || !options.trace_dir.empty()) {
           std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
           std::string path =
               (fs::path(dir) / (test->name + "-" + explorer->name() + "-run" + std::to_string(run_number) + ".log"))

@@ -227,6 +227,12 @@ void parse_shard(const std::string& path, const std::string& text, ShardFile& fi
   if (!(in >> i >> slash >> n) || slash != '/' || !in.eof() || n < 1 || i < 1 || i > n)
     throw InputError(path + ": not the JSON of `faultbox explore --json`: shard is \"" + text +
                      "\", not I/N with 1 <= I <= N");
+  // Missing shards are listed one by one; a count no CI matrix has is
+  // refused rather than walked.
+  constexpr uint64_t kMostShards = 100000;
+  if (n > kMostShards)
+    throw InputError(path + ": shard " + text + ": more than " + std::to_string(kMostShards) +
+                     " shards is beyond what faultbox report merges");
   file.shard = i;
   file.shard_count = n;
 }
@@ -390,6 +396,7 @@ void merge_placements(MergedTest& m, const std::vector<const ShardTest*>& copies
 }
 
 Merged merge(const std::vector<ShardFile>& inputs) {
+  if (inputs.empty()) throw InputError("no file to merge");
   check_one_exploration(inputs);
   Merged out;
   const ShardFile& first = inputs.front();
@@ -536,7 +543,8 @@ std::string summary_line(const Merged& r, const MergedTest& t) {
 
 std::string sightings(const MergedFailure& f, uint64_t n) {
   std::string out;
-  for (const Sighting& s : f.seen) out += (out.empty() ? "" : "; ") + ("shard " + shard_name(s.shard, n) + " run " + std::to_string(s.run));
+  for (const Sighting& s : f.seen)
+    out += (out.empty() ? "" : "; ") + ("shard " + shard_name(s.shard, n) + " run " + std::to_string(s.run));
   return out;
 }
 
@@ -589,7 +597,9 @@ json merged_json(const Merged& r) {
     for (const MergedFailure& f : t.failures) {
       json seen = json::array();
       for (const Sighting& s : f.seen)
-        seen.push_back({{"shard", shard_name(s.shard, n)}, {"run", s.run}, {"trace", s.trace ? json(*s.trace) : json(nullptr)}});
+        seen.push_back({{"shard", shard_name(s.shard, n)},
+                        {"run", s.run},
+                        {"trace", s.trace ? json(*s.trace) : json(nullptr)}});
       const Sighting& first = f.seen.front();
       failures.push_back({{"run", first.run},
                           {"class", f.class_id},

@@ -109,7 +109,11 @@ int run_test(const TestOptions& options) {
         // Every failing run keeps its trace (DESIGN.md §6); with --trace-dir
         // every run does.
         std::string trace_path;
-        if (!o.passed || !options.trace_dir.empty()) {
+        if (o.trace.events.empty()) {
+          // Nothing happened under the scheduler: the run ended while its
+          // services started, and the cause above says why.
+          if (!o.passed) o.details += "    no trace: the run ended before the test body started\n";
+        } else if (!o.passed || !options.trace_dir.empty()) {
           std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
           std::string path = (fs::path(dir) / trace_file_name(test->name, seed)).string();
           try {

@@ -209,8 +209,20 @@ ContainerSession::Started ContainerSession::start(const star::ServiceSpec& spec,
     failed_log_ = logs(id);
     return EnvironmentError(cause);
   };
-  if (!state.running || state.pid <= 0) throw failed("the container exited before the handover (" + exit_text(id) + ")");
+  // The shim refused before the filter (a missing or setuid program, a
+  // seccomp profile that forbids filters) and said why on stderr: that line
+  // is the cause, the exit status only its echo.
+  auto exited_before_handover = [&] {
+    EnvironmentError e = failed("the container exited before the handover (" + exit_text(id) + ")");
+    std::istringstream in(failed_log_);
+    std::string said;
+    for (std::string line; std::getline(in, line);)
+      if (line.rfind("faultbox-shim: ", 0) == 0) said = line.substr(15);
+    return said.empty() ? e : EnvironmentError(said);
+  };
+  if (!state.running || state.pid <= 0) throw exited_before_handover();
   UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, state.pid, 0)));
+  if (!pidfd && errno == ESRCH) throw exited_before_handover();
   if (!pidfd) throw failed(errno_message("pidfd_open of the container's process", errno));
   try {
     ShimSession session = listener_->await(state.pid, program, options_.handover_timeout,

@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
-#include <deque>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -310,15 +309,9 @@ void Run::prepare_container(const star::ServiceSpec& spec) {
   try {
     started = containers_->start(spec, program_);
   } catch (const EnvironmentError& e) {
-    std::string tail;
-    std::istringstream in(containers_->log_of_failed());
-    std::deque<std::string> last;
-    for (std::string line; std::getline(in, line);) {
-      last.push_back(line);
-      if (last.size() > 15) last.pop_front();
-    }
-    for (const std::string& l : last) tail += "  | " + l + "\n";
-    throw ServiceStartFailure("service " + spec.name + ": " + e.what(), tail);
+    // A container that cannot be run under interception is the
+    // environment's problem (exit 3), never a run without it.
+    throw EnvironmentError("service " + spec.name + ": " + e.what());
   }
   ContainerRecord record{spec.name, started.id, started.ip, NetworkNamespace::of_process(started.pid), nullptr,
                          std::move(started.handover)};

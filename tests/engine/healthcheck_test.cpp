@@ -39,10 +39,10 @@ class HealthcheckTest : public ::testing::Test {
 };
 
 HealthcheckSpec http(std::string target, std::chrono::milliseconds timeout) {
-  return {HealthcheckSpec::Kind::Http, std::move(target), timeout};
+  return {HealthcheckSpec::Kind::Http, std::move(target), timeout, {}};
 }
 HealthcheckSpec tcp(std::string target, std::chrono::milliseconds timeout) {
-  return {HealthcheckSpec::Kind::Tcp, std::move(target), timeout};
+  return {HealthcheckSpec::Kind::Tcp, std::move(target), timeout, {}};
 }
 
 }  // namespace
@@ -160,17 +160,17 @@ TEST_F(HealthcheckTest, DestroyingStopsPolling) {
 
 TEST(HealthcheckTarget, UrlsAndSpecErrors) {
   using K = HealthcheckSpec::Kind;
-  EXPECT_EQ(Healthcheck::url_of({K::Http, "localhost:8080/health", 1s}), "http://localhost:8080/health");
-  EXPECT_EQ(Healthcheck::url_of({K::Http, "http://localhost:8080/", 1s}), "http://localhost:8080/");
-  EXPECT_EQ(Healthcheck::url_of({K::Tcp, "localhost:5432", 1s}), "tcp://localhost:5432");
-  EXPECT_EQ(Healthcheck::url_of({K::Tcp, "[::1]:5432", 1s}), "tcp://[::1]:5432");
-  EXPECT_THROW(Healthcheck::url_of({K::Tcp, "localhost", 1s}), std::invalid_argument);
-  EXPECT_THROW(Healthcheck::url_of({K::Tcp, "localhost:5432/x", 1s}), std::invalid_argument);
-  EXPECT_THROW(Healthcheck::url_of({K::Tcp, "tcp://localhost:5432", 1s}), std::invalid_argument);
-  EXPECT_THROW(Healthcheck::url_of({K::Http, "ftp://localhost:21/", 1s}), std::invalid_argument);
-  EXPECT_THROW(Healthcheck::url_of({K::Http, "", 1s}), std::invalid_argument);
+  EXPECT_EQ(Healthcheck::url_of({K::Http, "localhost:8080/health", 1s, {}}), "http://localhost:8080/health");
+  EXPECT_EQ(Healthcheck::url_of({K::Http, "http://localhost:8080/", 1s, {}}), "http://localhost:8080/");
+  EXPECT_EQ(Healthcheck::url_of({K::Tcp, "localhost:5432", 1s, {}}), "tcp://localhost:5432");
+  EXPECT_EQ(Healthcheck::url_of({K::Tcp, "[::1]:5432", 1s, {}}), "tcp://[::1]:5432");
+  EXPECT_THROW(Healthcheck::url_of({K::Tcp, "localhost", 1s, {}}), std::invalid_argument);
+  EXPECT_THROW(Healthcheck::url_of({K::Tcp, "localhost:5432/x", 1s, {}}), std::invalid_argument);
+  EXPECT_THROW(Healthcheck::url_of({K::Tcp, "tcp://localhost:5432", 1s, {}}), std::invalid_argument);
+  EXPECT_THROW(Healthcheck::url_of({K::Http, "ftp://localhost:21/", 1s, {}}), std::invalid_argument);
+  EXPECT_THROW(Healthcheck::url_of({K::Http, "", 1s, {}}), std::invalid_argument);
   try {
-    Healthcheck::url_of({K::Tcp, "localhost", 1s});
+    Healthcheck::url_of({K::Tcp, "localhost", 1s, {}});
   } catch (const std::invalid_argument& e) {
     EXPECT_STREQ(e.what(), "tcp healthcheck \"localhost\": want host:port, the port is missing");
   }

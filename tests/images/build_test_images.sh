@@ -22,8 +22,9 @@
 set -euo pipefail
 
 readonly PROG=build_test_images.sh
-readonly HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-readonly REPO="$(cd "$HERE/../.." && pwd)"
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+readonly HERE REPO
 readonly SHOP_IMAGES="$REPO/examples/shop/images"
 readonly ALL_IMAGES=(redis:7 company/api:latest company/search:latest
                      faultbox-test/hello:latest faultbox-test/nonroot:latest
@@ -42,7 +43,8 @@ if [ ! -d "$1" ]; then
   complain "build directory $1 does not exist"
   exit 2
 fi
-readonly BUILD_DIR="$(cd "$1" && pwd)"
+BUILD_DIR="$(cd "$1" && pwd)"
+readonly BUILD_DIR
 shift
 WANTED=("$@")
 if [ ${#WANTED[@]} -eq 0 ]; then WANTED=("${ALL_IMAGES[@]}"); fi
@@ -99,14 +101,14 @@ install_file() {
   cp -L --preserve=mode "$source" "$rootfs$dir/$(basename "$path")"
 }
 
-# install_program ROOTFS SOURCE PATH: the program, its loader at the path the
+# install_program ROOTFS SOURCE PATH [HINT]: the program, its loader at the path the
 # program names (PT_INTERP), and every library ldd resolves, in LIBC_DIR.
 # glibc dlopens libgcc_s.so.1 for pthread_cancel and pthread_exit; it is
 # added whether or not the program links it.
 install_program() {
   local rootfs="$1" source="$2" path="$3" listing name arrow resolved rest
   if [ ! -x "$source" ]; then
-    echo "missing program $source" >&2
+    echo "missing program $source${4:+ ($4)}" >&2
     return 1
   fi
   install_file "$rootfs" "$source" "$path"
@@ -150,7 +152,8 @@ compile_static() {
 
 context_redis() {
   new_rootfs "$1/rootfs"
-  install_program "$1/rootfs" /usr/bin/redis-server /usr/bin/redis-server
+  install_program "$1/rootfs" /usr/bin/redis-server /usr/bin/redis-server \
+    "Debian: apt-get install redis-server"
   install_program "$1/rootfs" /bin/sh /bin/sh
   install_file "$1/rootfs" "$HERE/redis/docker-entrypoint.sh" /usr/local/bin/docker-entrypoint.sh
   chmod 0755 "$1/rootfs/usr/local/bin/docker-entrypoint.sh"
@@ -159,13 +162,15 @@ context_redis() {
 
 context_api() {
   new_rootfs "$1/rootfs"
-  install_program "$1/rootfs" "$BUILD_DIR/examples/shop/shop-api" /usr/local/bin/shop-api
+  install_program "$1/rootfs" "$BUILD_DIR/examples/shop/shop-api" /usr/local/bin/shop-api \
+    "build it: ninja -C $BUILD_DIR shop-api"
   cp "$SHOP_IMAGES/api/Dockerfile" "$1/"
 }
 
 context_search() {
   new_rootfs "$1/rootfs"
-  install_program "$1/rootfs" "$BUILD_DIR/examples/shop/shop-search" /usr/local/bin/shop-search
+  install_program "$1/rootfs" "$BUILD_DIR/examples/shop/shop-search" /usr/local/bin/shop-search \
+    "build it: ninja -C $BUILD_DIR shop-search"
   cp "$SHOP_IMAGES/search/Dockerfile" "$1/"
 }
 
