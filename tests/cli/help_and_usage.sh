@@ -14,7 +14,7 @@ for cmd in check starlark test explore replay report help; do
   expect_out "^  $cmd " "--help lists $cmd"
 done
 grep -qE "^  explore .*not yet available" <<<"$OUT" && fail "--help still marks explore as not yet available"
-expect_out "^  report .*\[not yet available\]" "--help marks report as not yet available"
+grep -qE "^  report .*not yet available" <<<"$OUT" && fail "--help still marks report as not yet available"
 grep -qE "^  replay .*not yet available" <<<"$OUT" && fail "--help still marks replay as not yet available"
 expect_out "--runs N" "--help shows the flags table"
 expect_out "exit codes" "--help explains exit codes"
@@ -28,14 +28,11 @@ done < <(sed -n '/^flags:/,/^$/p' <<<"$OUT" | awk 'NR > 1 && NF >= 2 { sub(/^ +[
 for cmd in check starlark test explore replay report help; do
   grep -q "faultbox $cmd" "$DOC" || fail "command $cmd is missing from docs/cli.md"
 done
-for cmd in report; do
-  grep -qE "^\| \`faultbox $cmd .*\| not yet available \|$" "$DOC" ||
-    fail "docs/cli.md does not say $cmd is not yet available"
-done
-for cmd in check starlark test explore replay help; do
+for cmd in check starlark test explore replay report help; do
   grep -qE "^\| \`faultbox $cmd .*\| available" "$DOC" || fail "docs/cli.md does not say $cmd is available"
 done
 grep -qF '### `faultbox replay TRACE [--rr SERVICE] [-v]`' "$DOC" || fail "docs/cli.md has no section for faultbox replay"
+grep -qF '### `faultbox report RESULTS.json... [--json FILE] [--junit FILE]`' "$DOC" || fail "docs/cli.md has no section for faultbox report"
 
 run "$FAULTBOX" help
 expect_rc 0 "help"
@@ -88,12 +85,15 @@ run "$FAULTBOX" explore no-such-spec.star --shard 0/2
 expect_rc 2 "explore --shard 0/2"
 expect_err "shard wants I/N" "explore --shard 0/2"
 
-for cmd in report; do
-  run "$FAULTBOX" "$cmd" spec.star
-  expect_rc 2 "$cmd (not yet available)"
-  expect_err "$cmd is not yet available" "$cmd (not yet available)"
-  [ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "$cmd: want a one-line message, got: $ERR"
-done
+# report is available: no RESULTS is a usage error, a file it cannot read is exit 2, one line
+# (tests/e2e/report_test.sh checks the merge itself).
+run "$FAULTBOX" report
+expect_rc 2 "report without RESULTS"
+expect_err "usage: faultbox report RESULTS" "report without RESULTS"
+run "$FAULTBOX" report no-such-results.json
+expect_rc 2 "report of a missing file"
+expect_err "^faultbox report: no-such-results.json: cannot read the file" "report of a missing file"
+[ "$(wc -l <<<"$ERR")" -eq 1 ] || fail "report of a missing file: want a one-line message, got: $ERR"
 
 # replay is available: usage errors and a trace it cannot read are exit 2, one line.
 run "$FAULTBOX" replay
