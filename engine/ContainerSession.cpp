@@ -200,6 +200,7 @@ ContainerSession::Started ContainerSession::start(const star::ServiceSpec& spec,
   c.binds = {options_.shim_binary + ":" + kShimInContainer + ":ro", shim_dir_ + ":" + kSocketDirInContainer};
   c.network = network_.name;
   c.aliases = {spec.name};
+  c.security_opt = options_.security_opt;
   std::string id = docker_.create_container(c);
   containers_.push_back(id);
   docker_.start_container(id);

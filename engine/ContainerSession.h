@@ -44,6 +44,9 @@ struct ContainerSessionOptions {
   std::string docker_host;  // the DOCKER_HOST value ("" = the default socket)
   std::string shim_binary;  // host path of faultbox-shim
   std::chrono::milliseconds handover_timeout{30'000};
+  // HostConfig.SecurityOpt of every container (tests give a seccomp profile
+  // that forbids installing filters; a spec cannot set it).
+  std::vector<std::string> security_opt;
 };
 
 class ContainerSession {
