@@ -144,8 +144,21 @@ scheduler::QuiescenceDetector::Result DecisionLoop::settle() {
     if (driver_) ran += driver_->resume_ready();
     if (ran == 0) break;
   }
-  scheduler::QuiescenceDetector::Result r =
-      quiescence_->await([this](std::chrono::nanoseconds max_wait) { pump(max_wait); });
+  auto pump_for = [this](std::chrono::nanoseconds max_wait) { pump(max_wait); };
+  scheduler::QuiescenceDetector::Result r = quiescence_->await(pump_for);
+  // What faultbox itself sent (a request, the FIN of a finished step) must
+  // have reached the services' kernels, or a service asleep in poll() until
+  // it arrives only looks quiescent (HttpClient::delivered). On loopback
+  // this holds at once; across a container bridge it takes a moment, and
+  // the services may run when it lands: settle again then.
+  const auto deliver_deadline = Clock::now() + options_.quiescence_cap;
+  while (r.reached && !run_.http().delivered() && Clock::now() < deliver_deadline) {
+    pump(options_.quiescence_interval);
+    scheduler::QuiescenceDetector::Result again = quiescence_->await(pump_for);
+    again.waited += r.waited;
+    again.samples += r.samples;
+    r = again;
+  }
   if (!r.reached) warn("quiescence not reached at decision " + std::to_string(step_ + 1) + ": " + r.warning);
   // Adopt a thread born since the last decision that has not made a
   // syscall of interest yet: the released clone's child.

@@ -1,5 +1,7 @@
 #include "engine/HttpClient.h"
 
+#include <linux/tcp.h>
+#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -180,6 +182,8 @@ HttpClient::~HttpClient() {
   multi_.reset();  // may still call on_socket/on_timer: every member is alive here
   for (int fd : watched_) loop_.unwatch(fd);
   watched_.clear();
+  for (int fd : lingering_) ::close(fd);
+  lingering_.clear();
   if (timer_) loop_.cancel(timer_);
   // In the order they were started, so the callers see a deterministic order.
   std::sort(cancelled.begin(), cancelled.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
@@ -365,14 +369,61 @@ curl_socket_t HttpClient::open_socket(void* clientp, curlsocktype purpose, curl_
   if (purpose != CURLSOCKTYPE_IPCXN) return CURL_SOCKET_BAD;
   int fd = self->netns_ ? self->netns_->socket_in(a->family, a->socktype, a->protocol)
                         : ::socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
-  return fd < 0 ? CURL_SOCKET_BAD : fd;
+  if (fd < 0) return CURL_SOCKET_BAD;
+  self->open_.insert(fd);
+  return fd;
 }
+
+namespace {
+
+// Everything sent on `fd` (data and FIN) is acknowledged, or there is
+// nothing more to wait for: the connection is closed or still opening.
+// Kernel TCP states (include/net/tcp_states.h); <linux/tcp.h> has no names.
+constexpr uint8_t kTcpSynSent = 2;
+constexpr uint8_t kTcpClose = 7;
+
+bool acknowledged(int fd) {
+  tcp_info ti{};
+  socklen_t len = sizeof ti;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) return true;
+  if (ti.tcpi_state == kTcpSynSent || ti.tcpi_state == kTcpClose) return true;
+  return ti.tcpi_unacked == 0 && ti.tcpi_notsent_bytes == 0;
+}
+
+}  // namespace
 
 int HttpClient::close_socket(void* clientp, curl_socket_t fd) {
   // The loop must forget the fd before its number can be reused.
   auto* self = static_cast<HttpClient*>(clientp);
   if (self->watched_.erase(fd)) self->loop_.unwatch(fd);
+  self->open_.erase(fd);
+  // Shut down for writing (the FIN leaves now, as close() would send it)
+  // and keep the fd until the peer acknowledged it: delivered() asks.
+  if (::shutdown(fd, SHUT_WR) == 0 && !acknowledged(fd)) {
+    self->lingering_.insert(fd);
+    self->prune_lingering();
+    return 0;
+  }
+  self->prune_lingering();
   return ::close(fd);
+}
+
+bool HttpClient::prune_lingering() {
+  for (auto it = lingering_.begin(); it != lingering_.end();) {
+    if (acknowledged(*it)) {
+      ::close(*it);
+      it = lingering_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  return lingering_.empty();
+}
+
+bool HttpClient::delivered() {
+  bool all = prune_lingering();
+  for (int fd : open_) all = all && acknowledged(fd);
+  return all;
 }
 
 void HttpClient::drive(int fd, int ev_bitmask) {

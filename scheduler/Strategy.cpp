@@ -40,15 +40,27 @@ size_t PrefixStrategy::choose(const std::vector<traces::EventIdentity>& enabled,
           e.occurrence == want.occurrence)
         same.push_back(i);
     }
-    for (size_t i : same)
-      if (enabled[i].thread == want.thread) {
-        ++followed_;
-        return i;
-      }
-    if (same.size() == 1) {
+    // Between several such events, the thread decides: the one already
+    // known to play the recorded thread; else the only one not known to play
+    // another; else the same ordinal. A choice teaches the correspondence.
+    auto take = [&](size_t i) {
+      thread_of_[{want.host, want.thread}] = enabled[i].thread;
+      recorded_of_[{want.host, enabled[i].thread}] = want.thread;
       ++followed_;
-      return same.front();
+      return i;
+    };
+    if (same.size() == 1) return take(same.front());
+    if (auto known = thread_of_.find({want.host, want.thread}); known != thread_of_.end()) {
+      for (size_t i : same)
+        if (enabled[i].thread == known->second) return take(i);
+    } else {
+      std::vector<size_t> unclaimed;
+      for (size_t i : same)
+        if (!recorded_of_.count({want.host, enabled[i].thread})) unclaimed.push_back(i);
+      if (unclaimed.size() == 1) return take(unclaimed.front());
     }
+    for (size_t i : same)
+      if (enabled[i].thread == want.thread) return take(i);
     throw Divergence(step, want.text(), texts(enabled),
                      "decision " + std::to_string(step) + " expected " + want.text() + ", which is not enabled");
   }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <random>
 #include <stdexcept>
@@ -79,6 +80,11 @@ class PrefixStrategy final : public Strategy {
   std::vector<traces::EventIdentity> prefix_;
   std::unique_ptr<Strategy> then_;
   std::string name_;
+  // Which thread of this run plays which recorded thread, per host, learned
+  // from every followed decision: ordinals are first-seen order, and a pool
+  // whose workers wake in another order numbers them differently.
+  std::map<std::pair<std::string, std::string>, std::string> thread_of_;   // (host, recorded) → ours
+  std::map<std::pair<std::string, std::string>, std::string> recorded_of_; // (host, ours) → recorded
   uint64_t followed_ = 0;
 };
 

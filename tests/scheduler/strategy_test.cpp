@@ -128,5 +128,39 @@ TEST(PrefixStrategy, TheThreadOrdinalOnlyBreaksTies) {
   EXPECT_THROW(occurrence.choose({threaded("4", 1)}, 1), Divergence);
 }
 
+// A pool whose workers wake in another order numbers them differently in the
+// replay: the recorded t5 is our t4 (learned when it was the only candidate),
+// so when two workers offer the same event, recorded t6 is the one not
+// already playing another recorded thread — never the exact ordinal t4.
+TEST(PrefixStrategy, LearnsWhichThreadPlaysWhichRecordedOne) {
+  auto on = [](traces::EventIdentity e, const std::string& thread) {
+    e.thread = thread;
+    return e;
+  };
+  traces::EventIdentity recv1 = id("api", "recvfrom");
+  recv1.resource = "test";
+  traces::EventIdentity recv2 = recv1;
+  recv2.occurrence = 2;
+  PrefixStrategy replay({on(recv1, "t5"), on(recv2, "t6"), on(recv2, "t5")}, nullptr, "replay");
+  EXPECT_EQ(replay.choose({on(recv1, "t4")}, 1), 0u);
+  // Both t4 (recorded t5) and t5 (unclaimed) offer occurrence 2: recorded t6 is t5.
+  EXPECT_EQ(replay.choose({on(recv2, "t4"), on(recv2, "t5")}, 2), 1u);
+  // And recorded t5 stays our t4, although an exact "t5" is offered first.
+  EXPECT_EQ(replay.choose({on(recv2, "t5"), on(recv2, "t4")}, 3), 1u);
+  EXPECT_EQ(replay.followed(), 3u);
+}
+
+TEST(PrefixStrategy, SeveralUnclaimedThreadsWithoutTheRecordedOrdinalDiverge) {
+  traces::EventIdentity e = id("api", "recvfrom");
+  auto on = [&e](const std::string& thread) {
+    traces::EventIdentity x = e;
+    x.thread = thread;
+    return x;
+  };
+  PrefixStrategy replay({on("t9")}, nullptr, "replay");
+  EXPECT_THROW(replay.choose({on("t4"), on("t5")}, 1), Divergence);
+}
+
 }  // namespace
 }  // namespace faultbox::scheduler
+
