@@ -137,6 +137,13 @@ Run::Run(const star::Topology& topology, const SeccompProgram& program, const Cg
       teardown();
       throw EnvironmentError(mixed);
     }
+    if (options_.host_network) {
+      // Containers always have namespaces of their own on the run's
+      // network; "host" would only turn held SYNs into frozen connects.
+      teardown();
+      throw EnvironmentError("--network host applies to binary= services; containers always run on the run's own "
+                             "Docker network (drop --network host)");
+    }
     ContainerSessionOptions copts;
     copts.docker_host = options_.docker_host;
     copts.shim_binary = options_.shim_binary;

@@ -204,6 +204,11 @@ STAR
 "$FAULTBOX" test "$TMP/mixed.star" >"$TMP/out" 2>&1
 one_line_exit3 $? "mixed spec" 'mixing both is not supported'
 
+"$FAULTBOX" test "$SRC/examples/shop/images.star" --network host >"$TMP/out" 2>&1
+rc=$?
+[[ $rc == 3 ]] && pass "--network host with containers: exit 3" || fail "--network host with containers: exit $rc, want 3"
+expect_out 'network host applies to binary= services' "--network host with containers: says why"
+
 if ((failures > 0)); then
   echo "$failures check(s) failed"
   exit 1

@@ -176,7 +176,8 @@ std::string tcp_line(const std::string& ip, uint16_t port, const std::string& li
   char c;
   while (got.empty() || got.back() != '\n') {
     ssize_t n = ::recv(fd.get(), &c, 1, 0);
-    if (n <= 0) return "error: recv: " + (n < 0 ? std::string(std::strerror(errno)) : "closed") + " after \"" + got + "\"";
+    if (n <= 0)
+      return "error: recv: " + (n < 0 ? std::string(std::strerror(errno)) : "closed") + " after \"" + got + "\"";
     got += c;
   }
   return got;
@@ -611,7 +612,6 @@ TEST_F(ContainerSessionTest, AProfileForbiddingSeccompIsAnErrorNamingIt) {
   EXPECT_EQ(session.log_of_failed().find("hello-stdout"), std::string::npos);
 }
 
-
 TEST_F(ContainerSessionTest, AnImageWithOnlyCmdRunsItAndArgsReplaceIt) {
   std::string image = only_cmd_image();
   ASSERT_FALSE(image.empty());
@@ -643,7 +643,9 @@ TEST_F(ContainerSessionTest, ASetuidEntrypointIsRefused) {
   EXPECT_EQ(what.find('\n'), std::string::npos) << "one line: " << what;
   std::string id = expect_stopped(session, "suid");
   EXPECT_EQ(session.log_of_failed().find("hello-stdout"), std::string::npos) << "the program never ran";
-  if (!id.empty()) EXPECT_EQ(session.logs(id).find("hello-stdout"), std::string::npos) << "the program never ran";
+  if (!id.empty()) {
+    EXPECT_EQ(session.logs(id).find("hello-stdout"), std::string::npos) << "the program never ran";
+  }
 }
 
 // --- the sweep of dead runs -------------------------------------------------
