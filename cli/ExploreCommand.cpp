@@ -56,6 +56,9 @@ struct TestExploration {
   std::string test;
   explorer::ExplorationStats stats;
   std::vector<std::string> class_ids;  // in the order found
+  // The classes whose run placed a fault (faultbox report counts placements
+  // exactly across overlapping shards from these).
+  std::vector<std::string> placement_classes;
   std::vector<FailingClass> failures;
   std::vector<TestRunResult> runs;  // for --junit
 };
@@ -125,6 +128,7 @@ json exploration_json(const ExploreOptions& options, const std::vector<TestExplo
                    {"classes", t.class_ids},
                    {"class_count", t.stats.classes},
                    {"placements", t.stats.placements},
+                   {"placement_classes", t.placement_classes},
                    {"redundant", t.stats.redundant},
                    {"sleep_blocked", t.stats.sleep_blocked},
                    {"divergences", t.stats.divergences},
@@ -258,7 +262,10 @@ int run_explore(const ExploreOptions& options) {
         if (!o.passed && !o.divergence) kept = record;  // for minimizing, if the class is new
         explorer::RunVerdict verdict = explorer->finished_run(std::move(record));
         t.stats = explorer->stats();
-        if (verdict.kind == explorer::RunVerdict::Kind::NewClass) t.class_ids.push_back(verdict.class_id);
+        if (verdict.kind == explorer::RunVerdict::Kind::NewClass) {
+          t.class_ids.push_back(verdict.class_id);
+          if (!placements.empty()) t.placement_classes.push_back(verdict.class_id);
+        }
 
         const bool failed = !o.passed && !o.divergence;
         std::string trace_path;
