@@ -3,15 +3,17 @@
 # faultbox binary, one faultbox at a time. Two measurements:
 #
 #  (a) per test: a run's start (network, container, shim handover),
-#      healthcheck, body and teardown. A spec of N tests, each one
-#      `echo.main.send("x\n")` against the echo server behind a tcp
-#      healthcheck: as faultbox-test/echo:latest (container mode) and as the
-#      very /echo binary copied out of that image (binary mode). Per test: the
-#      ms faultbox prints on its PASS line (the whole run_one: start to
-#      teardown), median over N tests × R repetitions; and the wall time of
-#      one `faultbox test` divided by N. For context, the daemon's own costs
-#      over its API (curl): a network made and removed; a container of the
-#      same image created, started, killed and removed.
+#      healthcheck, body and teardown. Specs of N tests against the echo
+#      server behind a tcp healthcheck, as faultbox-test/echo:latest
+#      (container mode) and as the very /echo binary copied out of that image
+#      (binary mode); each test's body is one `echo.main.send("x\n")` (which
+#      ends after TcpExchange's 200 ms idle gap: the echo server never
+#      closes) or `pass` (the lifecycle alone). Per test: the ms faultbox
+#      prints on its PASS line (the whole run: start to teardown), median
+#      over N tests × R repetitions; and the wall time of one `faultbox test`
+#      divided by N. For context, the daemon's own costs over its API
+#      (curl): an Internal network made and removed; a container of the same
+#      image created, started, killed and removed.
 #
 #  (b) per intercepted syscall: bench/containers/loop_server.c, one static
 #      binary, makes K calls in a loop and times them itself (clock_gettime,
@@ -26,31 +28,40 @@
 #      write=deny("ENOSPC") rule is active (the rule inspects the fd: a
 #      character device goes through). Median over R repetitions.
 #
-#   bench/bench_containers.sh [FAULTBOX] [--quick] [--keep]
+#   bench/bench_containers.sh [FAULTBOX] [--quick] [--keep] [--part a|b]
 #
 # FAULTBOX defaults to build/faultbox (faultbox-shim must sit beside it);
-# build it with CMAKE_BUILD_TYPE=Release for numbers worth keeping: a Debug
-# supervisor is several times slower per notification. Needs root, a Docker
+# build it with CMAKE_BUILD_TYPE=Release for numbers worth keeping (a Debug
+# supervisor took about twice as long per notification here). Needs root, a Docker
 # daemon, gcc with the static glibc, and faultbox-test/echo:latest (bash
 # tests/images/build_test_images.sh BUILD_DIR faultbox-test/echo:latest).
 # It builds one image of its own, faultbox-bench/loop:latest, and removes it
 # at the end (--keep keeps it and the work directory). --quick: fewer tests,
-# repetitions and calls (about a minute). The tables go to stdout, progress
+# repetitions and calls (about a minute); --part a or b: only that half. The tables go to stdout, progress
 # to stderr. Nothing is judged: timing goals live in bench/README.md.
 #
 # Exit status: 0 measured, 2 usage or environment error (no daemon, no
 # image, a run that did not pass).
 set -euo pipefail
 
-usage() { sed -n 's/^#   //p' "$0" | head -1 | sed 's/^/usage: /'; }
+usage() { sed -n 's/^#   \(bench\/bench_containers.sh .*\)/usage: \1/p' "$0"; }
 
 FAULTBOX=build/faultbox
 QUICK=0
 KEEP=0
+PART=ab
+NEXT_IS_PART=0
 for arg in "$@"; do
+  if [[ $NEXT_IS_PART == 1 ]]; then
+    [[ $arg == a || $arg == b ]] || { usage >&2; exit 2; }
+    PART=$arg
+    NEXT_IS_PART=0
+    continue
+  fi
   case $arg in
     --quick) QUICK=1 ;;
     --keep) KEEP=1 ;;
+    --part) NEXT_IS_PART=1 ;;
     -h|--help) usage; exit 0 ;;
     -*) usage >&2; exit 2 ;;
     *) FAULTBOX=$arg ;;
@@ -104,7 +115,7 @@ mkdir -p "$WORK/cwd" "$WORK/out" "$WORK/loop-image"
 
 # The echo server: copied out of its image, so binary mode runs the very
 # binary the container does.
-cid=$(docker create "$ECHO_IMAGE")
+cid=$(docker create --label faultbox.bench=1 "$ECHO_IMAGE")
 docker cp "$cid:/echo" "$WORK/echo" >/dev/null
 docker rm "$cid" >/dev/null
 chmod 0755 "$WORK/echo"
@@ -124,18 +135,27 @@ LOOP="$WORK/loop-image/loop_server"
 
 # --- the specs -----------------------------------------------------------------
 
-# echo_spec FILE SERVICE_ARGS: N tests of one exchange each.
+# echo_spec FILE BODY SERVICE_ARGS: N tests, each of them BODY.
 echo_spec() {
   {
-    echo "echo = service(\"echo\", $2"
+    echo "echo = service(\"echo\", $3"
     echo "               healthcheck=tcp(\"localhost:7000\"))"
     for ((t = 1; t <= TESTS; t++)); do
-      printf '\ndef test_echo_%02d():\n    r = echo.main.send("x\\n")\n    assert_eq(r.body, "x\\n")\n' "$t"
+      printf '\ndef test_echo_%02d():\n%s\n' "$t" "$2"
     done
   } >"$1"
 }
-echo_spec "$WORK/echo_binary.star" "\"$WORK/echo\", interface(\"main\", \"tcp\", 7000), env={\"ECHO_LOG\": \"echo.log\"},"
-echo_spec "$WORK/echo_container.star" "interface(\"main\", \"tcp\", 7000), image=\"$ECHO_IMAGE\", env={\"ECHO_LOG\": \"echo.log\"},"
+# One exchange; the echo server never closes, so the step's reply ends
+# after TcpExchange's 200 ms idle gap — the same in both modes.
+SEND_BODY='    r = echo.main.send("x\n")
+    assert_eq(r.body, "x\n")'
+EMPTY_BODY='    pass'
+BINARY_ECHO="\"$WORK/echo\", interface(\"main\", \"tcp\", 7000), env={\"ECHO_LOG\": \"echo.log\"},"
+CONTAINER_ECHO="interface(\"main\", \"tcp\", 7000), image=\"$ECHO_IMAGE\", env={\"ECHO_LOG\": \"echo.log\"},"
+echo_spec "$WORK/send_binary.star" "$SEND_BODY" "$BINARY_ECHO"
+echo_spec "$WORK/send_container.star" "$SEND_BODY" "$CONTAINER_ECHO"
+echo_spec "$WORK/empty_binary.star" "$EMPTY_BODY" "$BINARY_ECHO"
+echo_spec "$WORK/empty_container.star" "$EMPTY_BODY" "$CONTAINER_ECHO"
 
 # loop_spec FILE SERVICE_ARGS: one measurement per mode, printed as
 # "RESULT MODE NS".
@@ -228,75 +248,96 @@ docker_costs() {
 
 # --- (a) per test --------------------------------------------------------------------
 
-say "(a) $TESTS tests × $REPS repetitions per mode, interleaved"
-for ((r = 1; r <= REPS; r++)); do
-  for mode in binary container; do
-    faultbox_test "$WORK/echo_$mode.star"
-    echo "$WALL" >>"$WORK/a_wall_$mode"
-    sed -n 's/^--- PASS: .* (\([0-9]*\)ms)$/\1/p' "$LAST_LOG" >>"$WORK/a_test_$mode"
-    say "  $mode repetition $r: $WALL ms for $TESTS tests"
+if [[ $PART == *a* ]]; then
+  say "(a) $TESTS tests × $REPS repetitions per spec, interleaved"
+  for ((r = 1; r <= REPS; r++)); do
+    for body in send empty; do
+      for mode in binary container; do
+        faultbox_test "$WORK/${body}_$mode.star"
+        echo "$WALL" >>"$WORK/a_wall_${body}_$mode"
+        sed -n 's/^--- PASS: .* (\([0-9]*\)ms)$/\1/p' "$LAST_LOG" >>"$WORK/a_test_${body}_$mode"
+        say "  $body/$mode repetition $r: $WALL ms for $TESTS tests"
+      done
+    done
+    docker_costs
   done
-  docker_costs
-done
+fi
 
 # --- (b) per syscall -------------------------------------------------------------------
 
-say "(b) $CALLS calls per measurement × $REPS repetitions"
-for ((r = 1; r <= REPS; r++)); do
-  for m in getppid write; do
-    "$LOOP" "$m" "$CALLS" >>"$WORK/b_bare_$m"
-    docker run --rm --label faultbox.bench=1 "$LOOP_IMAGE" "$m" "$CALLS" >>"$WORK/b_docker_$m"
+if [[ $PART == *b* ]]; then
+  say "(b) $CALLS calls per measurement × $REPS repetitions"
+  for ((r = 1; r <= REPS; r++)); do
+    for m in getppid write; do
+      "$LOOP" "$m" "$CALLS" >>"$WORK/b_bare_$m"
+      docker run --rm --label faultbox.bench=1 "$LOOP_IMAGE" "$m" "$CALLS" >>"$WORK/b_docker_$m"
+    done
+    for mode in binary container; do
+      faultbox_test "$WORK/loop_$mode.star" --free
+      grep -q 'never fired' "$LAST_LOG" || die "the disk-full rule fired on /dev/null? $(cat "$LAST_LOG")"
+      # Tests run in definition order: getppid, write, write under the rule.
+      sed -n 's/^RESULT getppid //p' "$LAST_LOG" >>"$WORK/b_${mode}_getppid"
+      sed -n 's/^RESULT write //p' "$LAST_LOG" | sed -n 1p >>"$WORK/b_${mode}_write"
+      sed -n 's/^RESULT write //p' "$LAST_LOG" | sed -n 2p >>"$WORK/b_${mode}_rule"
+    done
+    say "  repetition $r done"
   done
-  for mode in binary container; do
-    faultbox_test "$WORK/loop_$mode.star" --free
-    grep -q 'never fired' "$LAST_LOG" || die "the disk-full rule fired on /dev/null? $(cat "$LAST_LOG")"
-    # Tests run in definition order: getppid, write, write under the rule.
-    sed -n 's/^RESULT getppid //p' "$LAST_LOG" >>"$WORK/b_${mode}_getppid"
-    sed -n 's/^RESULT write //p' "$LAST_LOG" | sed -n 1p >>"$WORK/b_${mode}_write"
-    sed -n 's/^RESULT write //p' "$LAST_LOG" | sed -n 2p >>"$WORK/b_${mode}_rule"
-  done
-  say "  repetition $r done"
-done
+fi
 
 # --- the tables ----------------------------------------------------------------------------
 
 med() { median <"$WORK/$1"; }
+all() { tr '\n' ' ' <"$WORK/$1" | sed 's/ $//'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "–") printf "%.2f", a / b; else print "–" }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", a - b }'; }
 per_test() { awk -v w="$(med "$1")" -v n="$TESTS" 'BEGIN { printf "%.0f", w / n }'; }
 
 echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r);" \
   "Docker $(docker version --format '{{.Server.Version}}' 2>/dev/null) (API 1.41); $(date -u +%Y-%m-%d)."
 echo "faultbox: $FAULTBOX; $TESTS tests per spec, $REPS repetitions, $CALLS calls per measurement."
-echo
-echo "(a) per test: start + healthcheck + one echo exchange + teardown (serialized run, the default)"
-echo
-echo "| mode | ms per test (PASS line, median of $((TESTS * REPS))) | min | max | wall of \`faultbox test\` / $TESTS (median of $REPS) |"
-echo "|---|---|---|---|---|"
-for mode in binary container; do
-  printf '| %s | %s | %s | %s | %s |\n' "$mode" "$(med "a_test_$mode")" "$(sort -g "$WORK/a_test_$mode" | head -1)" \
-    "$(sort -g "$WORK/a_test_$mode" | tail -1)" "$(per_test "a_wall_$mode")"
-done
-b=$(med a_test_binary)
-c=$(med a_test_container)
-echo
-echo "Container mode costs $(awk -v c="$c" -v b="$b" 'BEGIN { printf "%.0f", c - b }') ms more per test ($(ratio "$c" "$b")× binary mode)."
-echo "The daemon's own part (its API over curl, median of $REPS): network create + remove $(med docker_network) ms;"
-echo "container create $(med docker_create) ms, start $(med docker_start) ms, kill + remove $(med docker_remove) ms"
-daemon=$(awk -v n="$(med docker_network)" -v k="$(med docker_container)" 'BEGIN { printf "%.0f", n + k }')
-echo "(together $(med docker_container) ms): the daemon accounts for about $daemon ms of each container test,"
-echo "faultbox's own part of the difference (shim handover, probe, per-container SYN queue, log collection)"
-echo "is about $(awk -v c="$c" -v b="$b" -v d="$daemon" 'BEGIN { printf "%.0f", c - b - d }') ms."
-echo
-echo "(b) per syscall: ns per call, median of $REPS (the loop times itself; --free)"
-echo
-echo "| call | bare host | docker run (Docker's filter only) | binary mode | container mode | container / binary |"
-echo "|---|---|---|---|---|---|"
-row() {  # LABEL BARE DOCKER KEY
-  local bm cm
-  bm=$(med "b_binary_$4")
-  cm=$(med "b_container_$4")
-  printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$bm" "$cm" "$(ratio "$cm" "$bm")"
-}
-row "getppid (filtered, not notified)" "$(med b_bare_getppid)" "$(med b_docker_getppid)" getppid
-row "write /dev/null (notified, no rule)" "$(med b_bare_write)" "$(med b_docker_write)" write
-row "write /dev/null, write=deny(\"ENOSPC\") active" "–" "–" rule
+
+if [[ $PART == *a* ]]; then
+  echo
+  echo "(a) per test: start + healthcheck + body + teardown (serialized, the default)"
+  echo
+  echo "| test body | mode | ms per test (PASS line, median of $((TESTS * REPS))) | min | max | wall of \`faultbox test\` / $TESTS (median of $REPS) |"
+  echo "|---|---|---|---|---|---|"
+  for body in send empty; do
+    for mode in binary container; do
+      f=a_test_${body}_$mode
+      printf '| %s | %s | %s | %s | %s | %s |\n' "$([[ $body == send ]] && echo 'echo.main.send' || echo 'pass')" "$mode" \
+        "$(med "$f")" "$(sort -g "$WORK/$f" | head -1)" "$(sort -g "$WORK/$f" | tail -1)" "$(per_test "a_wall_${body}_$mode")"
+    done
+  done
+  eb=$(med a_test_empty_binary)
+  ec=$(med a_test_empty_container)
+  daemon=$(awk -v n="$(med docker_network)" -v k="$(med docker_container)" 'BEGIN { printf "%.0f", n + k }')
+  echo
+  echo "A container test costs $(minus "$ec" "$eb") ms more than a binary one ($(ratio "$ec" "$eb")×, empty bodies;"
+  echo "$(minus "$(med a_test_send_container)" "$(med a_test_send_binary)") ms with the echo step)."
+  echo "The daemon's own part, over its API with curl (median of $REPS): network create + remove $(med docker_network) ms;"
+  echo "a container of the same image: create $(med docker_create) ms, start $(med docker_start) ms, kill + remove $(med docker_remove) ms;"
+  echo "$daemon ms in all (curl's own start included), against $ec ms for a whole empty container test and"
+  echo "$eb ms for a binary one: what faultbox adds on top of the daemon (shim handover, Internal probe, SYN queue,"
+  echo "supervisor, healthcheck) is $(minus "$ec" "$daemon") ms by this difference — within this machine's noise of the daemon's figures."
+fi
+
+if [[ $PART == *b* ]]; then
+  echo
+  echo "(b) per syscall: ns per call, median of $REPS (the loop times itself; --free)"
+  echo
+  echo "| call | bare host | docker run (Docker's filter only) | binary mode | container mode | container / binary |"
+  echo "|---|---|---|---|---|---|"
+  row() {  # LABEL BARE DOCKER KEY
+    local bm cm
+    bm=$(med "b_binary_$4")
+    cm=$(med "b_container_$4")
+    printf '| %s | %s | %s | %s | %s | %s |\n' "$1" "$2" "$3" "$bm" "$cm" "$(ratio "$cm" "$bm")"
+  }
+  row "getppid (filtered, not notified)" "$(med b_bare_getppid)" "$(med b_docker_getppid)" getppid
+  row "write /dev/null (notified, no rule)" "$(med b_bare_write)" "$(med b_docker_write)" write
+  row "write /dev/null, write=deny(\"ENOSPC\") active" "–" "–" rule
+  echo
+  echo "Every sample (ns): binary write: $(all b_binary_write); container write: $(all b_container_write);"
+  echo "binary under the rule: $(all b_binary_rule); container under the rule: $(all b_container_rule)."
+fi

@@ -34,7 +34,8 @@ constexpr CommandDoc kCommands[] = {
      "write the same results as JUnit XML and JSON. The kernel features it needs\n"
      "are probed first: each missing one is one line, exit 3. Exit 0 all passed,\n"
      "1 a test failed (a failed healthcheck included), 2 spec error, 3 environment\n"
-     "error (missing binary, kernel feature); SIGINT/SIGTERM tear the run down\n"
+     "error (missing binary, kernel feature, no Docker daemon, missing image);\n"
+     "SIGINT/SIGTERM tear the run down\n"
      "and exit 128+signal. --network host runs the services in faultbox's own\n"
      "network namespace: connect delays then freeze the syscall instead of holding\n"
      "the SYN, and a declared port already taken on the host is exit 3.\n"
@@ -46,7 +47,10 @@ constexpr CommandDoc kCommands[] = {
      "keeps every run's) and its path printed; `faultbox replay TRACE` runs it again\n"
      "exactly. --free runs without serialization (faster; not replayable).\n"
      "parallel(f, g, ...) runs its branches as fibers; which goes next is a decision.\n"
-     "Not yet: image= services.",
+     "image= services run as Docker containers (container mode: the daemon\n"
+     "DOCKER_HOST names, images present locally, never pulled; faultbox-shim from\n"
+     "beside faultbox puts each under the filter). A spec is all image= or all\n"
+     "binary=.",
      true},
     {"explore", "faultbox explore SPEC [--test GLOB] [--runs N] [--seed S] [--strategy dpor|pct|random|permutations] [--max-faults K] [--pct-depth D] [--shard I/N] [--trace-dir DIR] [--json FILE] [--junit FILE] [-v]",
      "systematically explore interleavings and fault placements",

@@ -215,10 +215,18 @@ ContainerSession::Started ContainerSession::start(const star::ServiceSpec& spec,
   // is the cause, the exit status only its echo.
   auto exited_before_handover = [&] {
     EnvironmentError e = failed("the container exited before the handover (" + exit_text(id) + ")");
-    std::istringstream in(failed_log_);
     std::string said;
-    for (std::string line; std::getline(in, line);)
-      if (line.rfind("faultbox-shim: ", 0) == 0) said = line.substr(15);
+    // Docker copies a container's output into its log asynchronously: the
+    // shim's last line may land a moment after its exit.
+    for (int attempt = 0; attempt < 20 && said.empty(); ++attempt) {
+      if (attempt > 0) {
+        ::usleep(50'000);
+        failed_log_ = logs(id);
+      }
+      std::istringstream in(failed_log_);
+      for (std::string line; std::getline(in, line);)
+        if (line.rfind("faultbox-shim: ", 0) == 0) said = line.substr(15);
+    }
     return said.empty() ? e : EnvironmentError(said);
   };
   if (!state.running || state.pid <= 0) throw exited_before_handover();
