@@ -151,14 +151,24 @@ scheduler::QuiescenceDetector::Result DecisionLoop::settle() {
   // it arrives only looks quiescent (HttpClient::delivered). On loopback
   // this holds at once; across a container bridge it takes a moment, and
   // the services may run when it lands: settle again then.
+  // The same for the send the last decision released: its bytes may sit in
+  // the sender's queue (Nagle, a delayed ACK) or on the bridge while the
+  // receiver's non-blocking read — always enabled — would find nothing.
+  auto released_delivered = [this] {
+    if (!last_ || last_->p.kind != Kind::Write || !last_->p.stream || !last_->p.dup) return true;
+    return scheduler::output_delivered(last_->p.dup.get());
+  };
   const auto deliver_deadline = Clock::now() + options_.quiescence_cap;
-  while (r.reached && !run_.http().delivered() && Clock::now() < deliver_deadline) {
+  while (r.reached && !(run_.http().delivered() && released_delivered()) && Clock::now() < deliver_deadline) {
     pump(options_.quiescence_interval);
     scheduler::QuiescenceDetector::Result again = quiescence_->await(pump_for);
     again.waited += r.waited;
     again.samples += r.samples;
     r = again;
   }
+  if (r.reached && !(run_.http().delivered() && released_delivered()))
+    warn("bytes sent before decision " + std::to_string(step_ + 1) + " were not acknowledged within " +
+         std::to_string(options_.quiescence_cap.count()) + " ms");
   if (!r.reached) warn("quiescence not reached at decision " + std::to_string(step_ + 1) + ": " + r.warning);
   // Adopt a thread born since the last decision that has not made a
   // syscall of interest yet: the released clone's child.

@@ -1,7 +1,5 @@
 #include "engine/HttpClient.h"
 
-#include <linux/tcp.h>
-#include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -16,6 +14,7 @@
 #include "engine/CurlGlobal.h"
 #include "engine/EngineError.h"
 #include "engine/NetworkNamespace.h"
+#include "scheduler/SocketProgress.h"
 
 namespace faultbox::engine {
 
@@ -374,24 +373,6 @@ curl_socket_t HttpClient::open_socket(void* clientp, curlsocktype purpose, curl_
   return fd;
 }
 
-namespace {
-
-// Everything sent on `fd` (data and FIN) is acknowledged, or there is
-// nothing more to wait for: the connection is closed or still opening.
-// Kernel TCP states (include/net/tcp_states.h); <linux/tcp.h> has no names.
-constexpr uint8_t kTcpSynSent = 2;
-constexpr uint8_t kTcpClose = 7;
-
-bool acknowledged(int fd) {
-  tcp_info ti{};
-  socklen_t len = sizeof ti;
-  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) return true;
-  if (ti.tcpi_state == kTcpSynSent || ti.tcpi_state == kTcpClose) return true;
-  return ti.tcpi_unacked == 0 && ti.tcpi_notsent_bytes == 0;
-}
-
-}  // namespace
-
 int HttpClient::close_socket(void* clientp, curl_socket_t fd) {
   // The loop must forget the fd before its number can be reused.
   auto* self = static_cast<HttpClient*>(clientp);
@@ -399,7 +380,7 @@ int HttpClient::close_socket(void* clientp, curl_socket_t fd) {
   self->open_.erase(fd);
   // Shut down for writing (the FIN leaves now, as close() would send it)
   // and keep the fd until the peer acknowledged it: delivered() asks.
-  if (::shutdown(fd, SHUT_WR) == 0 && !acknowledged(fd)) {
+  if (::shutdown(fd, SHUT_WR) == 0 && !scheduler::output_delivered(fd)) {
     self->lingering_.insert(fd);
     self->prune_lingering();
     return 0;
@@ -410,7 +391,7 @@ int HttpClient::close_socket(void* clientp, curl_socket_t fd) {
 
 bool HttpClient::prune_lingering() {
   for (auto it = lingering_.begin(); it != lingering_.end();) {
-    if (acknowledged(*it)) {
+    if (scheduler::output_delivered(*it)) {
       ::close(*it);
       it = lingering_.erase(it);
     } else {
@@ -422,7 +403,7 @@ bool HttpClient::prune_lingering() {
 
 bool HttpClient::delivered() {
   bool all = prune_lingering();
-  for (int fd : open_) all = all && acknowledged(fd);
+  for (int fd : open_) all = all && scheduler::output_delivered(fd);
   return all;
 }
 

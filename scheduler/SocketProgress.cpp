@@ -113,4 +113,14 @@ std::optional<StreamPosition> stream_position(int dup) {
   return std::nullopt;
 }
 
+bool output_delivered(int fd) {
+  tcp_info ti{};
+  socklen_t len = sizeof ti;
+  if (::getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) < 0) return true;
+  if (ti.tcpi_state == kSynSent || ti.tcpi_state == kClose || ti.tcpi_state == kListen) return true;
+  if (ti.tcpi_unacked == 0 && ti.tcpi_notsent_bytes == 0) return true;
+  // A shut window waits on the peer's reader, not on the network.
+  return len >= offsetof(tcp_info, tcpi_snd_wnd) + sizeof ti.tcpi_snd_wnd && ti.tcpi_snd_wnd == 0;
+}
+
 }  // namespace faultbox::scheduler

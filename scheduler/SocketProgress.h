@@ -50,4 +50,13 @@ struct StreamPosition {
 // arriving through 64 attempts at a consistent read.
 std::optional<StreamPosition> stream_position(int dup);
 
+// Whether everything written to TCP socket `fd` — data and a FIN — has been
+// acknowledged by the peer's kernel (so the peer's readers were woken), or
+// there is nothing to wait for: the connection is closed or still opening,
+// the peer's window is shut (it must read first), or `fd` is no TCP socket.
+// A serialized run waits for it before deciding: across a container bridge,
+// and behind Nagle's algorithm, a released send's bytes reach the receiver
+// a moment after the syscall returned.
+bool output_delivered(int fd);
+
 }  // namespace faultbox::scheduler

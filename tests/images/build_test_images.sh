@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local Docker images that container mode's tests and the shop
 # demo run against (no registry is reachable, so nothing is pulled): redis:7,
-# company/api:latest, company/search:latest and the faultbox-test/* fixtures.
+# company/api:latest, company/search:latest, nginx:1 and the faultbox-test/*
+# fixtures.
 # See README.md beside this script for what each image is for.
 #
 #   tests/images/build_test_images.sh BUILD_DIR [IMAGE...]
@@ -26,7 +27,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 readonly HERE REPO
 readonly SHOP_IMAGES="$REPO/examples/shop/images"
-readonly ALL_IMAGES=(redis:7 company/api:latest company/search:latest
+readonly ALL_IMAGES=(redis:7 company/api:latest company/search:latest nginx:1
                      faultbox-test/hello:latest faultbox-test/nonroot:latest
                      faultbox-test/echo:latest faultbox-test/setuid:latest)
 readonly LABEL=faultbox.test-image
@@ -174,6 +175,28 @@ context_search() {
   cp "$SHOP_IMAGES/search/Dockerfile" "$1/"
 }
 
+# Debian's nginx with its mime.types, our nginx.conf, and the users its
+# `user www-data;` directive looks up. The directories it writes to exist:
+# /run (pid file), /var/log/nginx (its logs), /var/lib/nginx (the parent
+# of the temp directories nginx creates at start).
+context_nginx() {
+  new_rootfs "$1/rootfs"
+  install_program "$1/rootfs" /usr/sbin/nginx /usr/sbin/nginx "Debian: apt-get install nginx"
+  if [ ! -f /etc/nginx/mime.types ]; then
+    echo "missing /etc/nginx/mime.types (Debian: apt-get install nginx)" >&2
+    return 1
+  fi
+  install_file "$1/rootfs" /etc/nginx/mime.types /etc/nginx/mime.types
+  install_file "$1/rootfs" "$HERE/nginx/nginx.conf" /etc/nginx/nginx.conf
+  install_file "$1/rootfs" "$HERE/nginx/passwd" /etc/passwd
+  install_file "$1/rootfs" "$HERE/nginx/group" /etc/group
+  chmod 0644 "$1/rootfs/etc/nginx/mime.types" "$1/rootfs/etc/nginx/nginx.conf" \
+    "$1/rootfs/etc/passwd" "$1/rootfs/etc/group"
+  mkdir -p "$1/rootfs/run" "$1/rootfs/var/log/nginx" "$1/rootfs/var/lib/nginx"
+  chmod 0755 "$1/rootfs/run" "$1/rootfs/var/log/nginx" "$1/rootfs/var/lib/nginx"
+  cp "$HERE/nginx/Dockerfile" "$1/"
+}
+
 context_hello() {
   compile_static "$HERE/hello.c" "$1/hello"
   cp "$HERE/hello/Dockerfile" "$1/"
@@ -204,6 +227,7 @@ context_function() {
     redis:7) echo context_redis ;;
     company/api:latest) echo context_api ;;
     company/search:latest) echo context_search ;;
+    nginx:1) echo context_nginx ;;
     faultbox-test/hello:latest) echo context_hello ;;
     faultbox-test/nonroot:latest) echo context_nonroot ;;
     faultbox-test/echo:latest) echo context_echo ;;
