@@ -113,7 +113,9 @@ ContainerSession::ContainerSession(ContainerSessionOptions options)
                            (options_.shim_binary.empty() ? std::string() : " at " + options_.shim_binary) +
                            " (it is built next to the faultbox binary; container mode needs it)");
   sweep_leftovers();
-  std::string tmpl = temp_root() + "/" + kShimDirPrefix + std::to_string(::getpid()) + "-XXXXXX";
+  // faultbox-shim-<pid>-<start time>-XXXXXX: the owner, as the labels name it.
+  std::string tmpl = temp_root() + "/" + kShimDirPrefix + std::to_string(::getpid()) + "-" +
+                     start_time_of(::getpid()) + "-XXXXXX";
   if (!::mkdtemp(tmpl.data())) throw EnvironmentError(errno_message("cannot make the shim's socket folder", errno));
   shim_dir_ = tmpl;
   // A non-root image user must reach the socket through the bind mount.
@@ -157,9 +159,21 @@ void ContainerSession::sweep_leftovers() {
   for (const fs::directory_entry& e : fs::directory_iterator(temp_root(), ec)) {
     std::string name = e.path().filename().string();
     if (name.rfind(kShimDirPrefix, 0) != 0) continue;
-    // faultbox-shim-<pid>-XXXXXX
-    long pid = std::strtol(name.c_str() + std::char_traits<char>::length(kShimDirPrefix), nullptr, 10);
-    if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    // faultbox-shim-<pid>-<start time>-XXXXXX (or, from older builds,
+    // faultbox-shim-<pid>-XXXXXX: then the pid alone says whether it lives).
+    std::vector<std::string> parts;
+    std::istringstream fields(name.substr(std::char_traits<char>::length(kShimDirPrefix)));
+    for (std::string f; std::getline(fields, f, '-');) parts.push_back(f);
+    auto numeric = [](const std::string& t) {
+      return !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (parts.empty() || !numeric(parts[0])) continue;
+    if (parts.size() >= 3 && numeric(parts[1])) {
+      if (owner_alive(parts[0] + ":" + parts[1])) continue;
+    } else {
+      long pid = std::strtol(parts[0].c_str(), nullptr, 10);
+      if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
+    }
     std::error_code rm;
     fs::remove_all(e.path(), rm);
     if (!rm) ++swept_;

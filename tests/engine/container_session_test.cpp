@@ -263,7 +263,8 @@ std::string shim_dir_of(const std::string& run_name) {
     std::string name = e.path().filename().string();
     std::string mine = "faultbox-shim-" + pid_text() + "-";
     if (!name.starts_with(mine)) continue;
-    std::string theirs = name.substr(mine.size());
+    // faultbox-shim-<pid>-<start time>-<suffix>: the run's name carries the suffix.
+    std::string theirs = name.substr(name.rfind('-') + 1);
     std::transform(theirs.begin(), theirs.end(), theirs.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (theirs == suffix) return e.path().string();
