@@ -75,7 +75,8 @@ constexpr CommandDoc kCommands[] = {
      "replay with `faultbox replay`. Exit 0 when no run failed, 1 when one did, 2\n"
      "spec or usage error, 3 environment error.",
      true},
-    {"replay", "faultbox replay TRACE [--rr SERVICE] [-v]", "replay a recorded trace exactly",
+    {"replay", "faultbox replay TRACE [--reverse A:B [--trace-dir DIR]] [--rr SERVICE] [-v]",
+     "replay a recorded trace exactly, or with two decisions reversed",
      "Runs the trace's test again (the spec named in TRACE, found in the current\n"
      "directory or beside the trace, with the same binaries: a changed sha256 is a\n"
      "warning) and enforces the recorded decisions in order: each expected event must\n"
@@ -84,7 +85,20 @@ constexpr CommandDoc kCommands[] = {
      "mismatch it stops and prints the expected event and the enabled ones: exit 4,\n"
      "never a silently different run. Exit 0 when the replayed run passed as\n"
      "recorded, 1 when it failed as recorded, 2 for a malformed trace or a --free\n"
-     "trace, 3 environment error, 4 divergence.",
+     "trace, 3 environment error, 4 divergence.\n\n"
+     "--reverse A:B runs the test again with recorded decision B (step=B in the\n"
+     "trace) before decision A (1 <= A < B <= the trace's decisions), changing as\n"
+     "little else as possible: Z3 finds the prefix with the fewest preemptions that\n"
+     "realizes it ('reversal: ... P preemptions (proven minimal|greedy)'), the run\n"
+     "follows that prefix and continues freely, and B's event must then come before\n"
+     "A's ('realized: ...'). An order no run can have (B consumed A's message, B\n"
+     "comes after A in its own thread, or a chain of such orders) prints\n"
+     "'infeasible: ' and the cycle, each decision as step=N and its event: exit 2,\n"
+     "nothing runs. The new run's trace goes to faultbox-traces/ (or --trace-dir\n"
+     "DIR) as TEST-reversed-A-B.log and replays like any other. Exit 0 when the\n"
+     "reversed run passed, 1 when it failed, 2 usage error or infeasible order, 3\n"
+     "environment error, 4 when the run left the prefix or the order was not\n"
+     "realized.",
      true},
     {"report", "faultbox report RESULTS.json... [--json FILE] [--junit FILE]",
      "merge the JSON of explore's shards into one summary",
@@ -131,6 +145,8 @@ constexpr FlagDoc kFlags[] = {
     {"explore", "--junit FILE", "write JUnit XML (a testcase per failing run, or one passing per test)", true},
     {"explore", "--network host", "no network namespace (as for test)", true},
     {"explore", "-v", "a line per run: its class, decisions, verdict", true},
+    {"replay", "--reverse A:B", "run with recorded decision B before decision A (fewest preemptions, Z3); writes the new trace", true},
+    {"replay", "--trace-dir DIR", "with --reverse: where the reversed run's trace goes (default faultbox-traces/)", true},
     {"replay", "--rr SERVICE", "record SERVICE under rr while replaying (experimental; not yet wired)", true},
     {"replay", "-v", "per run: its directory, decisions, notifications, log tails", true},
     {"report", "--json FILE", "write the merge in explore's schema (shard \"merged K/N\"; every trace)", true},

@@ -45,10 +45,14 @@ struct ExploreOptions {
 };
 int run_explore(const ExploreOptions& options);
 
-// faultbox replay TRACE [--rr SERVICE] [-v]
+// faultbox replay TRACE [--reverse A:B [--trace-dir DIR]] [--rr SERVICE] [-v]
 struct ReplayOptions {
   std::string trace;
   std::string rr_service;  // --rr SERVICE (experimental)
+  // --reverse A:B: decision B before decision A (steps of the trace), as
+  // given; checked against the trace by run_replay. "" = a plain replay.
+  std::string reverse;
+  std::string trace_dir;  // the reversed run's trace; "" = faultbox-traces/
   bool verbose = false;
 };
 int run_replay(const ReplayOptions& options);

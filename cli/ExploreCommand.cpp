@@ -18,6 +18,7 @@
 #include "cli/ExitCodes.h"
 #include "cli/JunitReport.h"
 #include "cli/ReportFile.h"
+#include "cli/ScheduleRun.h"
 #include "cli/SpecLoading.h"
 #include "cli/TestResult.h"
 #include "cli/TestRun.h"
@@ -36,8 +37,6 @@ namespace {
 using namespace faultbox::star;
 namespace fs = std::filesystem;
 using json = nlohmann::ordered_json;
-
-constexpr const char* kDefaultTraceDir = "faultbox-traces";
 
 struct FailingClass {
   uint64_t run = 0;
@@ -162,10 +161,7 @@ std::string minimize_failure(const RunSetup& setup, const TestSpec& test, const 
   if (m.preemptions >= before)
     return std::to_string(before) + " preemptions, already the fewest" +
            (m.proven_minimal ? std::string(" (Z3: proven)") : std::string(" found"));
-  RunMode mode;
-  mode.strategy = std::make_unique<scheduler::RecordingStrategy>(
-      std::make_unique<scheduler::ScheduleStrategy>(m.schedule, strategy + "-minimized"));
-  RunOutcome v = run_one(setup, test, failed.trace.header.seed, run_number, std::move(mode));
+  RunOutcome v = run_schedule(setup, test, m.schedule, strategy + "-minimized", failed.trace.header.seed, run_number);
   const std::string claim = std::to_string(before) + " → " + std::to_string(m.preemptions) + " preemptions" +
                             (m.proven_minimal ? " (Z3: the fewest)" : "");
   auto where = [](const RunOutcome& r) {
@@ -173,11 +169,10 @@ std::string minimize_failure(const RunSetup& setup, const TestSpec& test, const 
   };
   if (v.divergence) return claim + " but the run diverged (" + std::string(v.divergence->what()) + "): not reported";
   if (v.passed || where(v) != where(failed)) return claim + " but that run " + (v.passed ? "passed" : "failed otherwise") + ": not reported";
-  std::string dir = options.trace_dir.empty() ? std::string(kDefaultTraceDir) : options.trace_dir;
-  std::string path = (fs::path(dir) / (test.name + "-" + strategy + "-run" + std::to_string(run_number) + "-min.log")).string();
+  std::string path;
   try {
-    fs::create_directories(dir);
-    traces::save_trace(path, v.trace);
+    path = write_trace_into(options.trace_dir, test.name + "-" + strategy + "-run" + std::to_string(run_number) + "-min.log",
+                            v.trace);
   } catch (const std::exception& e) {
     return claim + ", verified by a run; trace not written: " + e.what();
   }

@@ -4,18 +4,30 @@
 // decision whose expected event is not enabled — or whose outcome differs —
 // it stops, prints the expected event and the enabled ones, and exits 4:
 // never a silently different run, never a silent repair.
+//
+// --reverse A:B runs the test again with recorded decision B before decision
+// A instead (a targeted reversal, DESIGN.md §5): the optimizer's
+// fewest-preemption prefix, followed by scheduler::ScheduleStrategy's
+// continuation, then checked — the run must follow the prefix and B's event
+// must come before A's — before the new trace is written.
 #include <linux/perf_event.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <functional>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <sstream>
+#include <variant>
 
 #include "cli/Commands.h"
 #include "cli/ExitCodes.h"
+#include "cli/ScheduleRun.h"
 #include "cli/SpecLoading.h"
 #include "cli/TestRun.h"
 #include "engine/EngineError.h"
@@ -23,6 +35,11 @@
 #include "engine/KernelProbe.h"
 #include "engine/Run.h"
 #include "engine/UniqueFd.h"
+#include "explorer/CausalPairs.h"
+#include "explorer/OrderConstraints.h"
+#include "explorer/ScheduleOptimizer.h"
+#include "scheduler/Dependence.h"
+#include "scheduler/Schedule.h"
 #include "scheduler/Strategy.h"
 #include "spec/eval/Render.h"
 #include "spec/vocabulary/Spec.h"
@@ -75,6 +92,181 @@ std::string verdict_core(const std::string& verdict) {
   return "FAIL " + loc;
 }
 
+// The same event in two runs: the occurrence index and the thread may
+// differ (a reversal changes what ran before; a pooled worker may stand in).
+bool same_event(const traces::EventIdentity& a, const traces::EventIdentity& b) {
+  return a.host == b.host && a.action == b.action && a.resource == b.resource;
+}
+
+std::string step_text(const traces::TraceEvent& e) {
+  return "step=" + std::to_string(e.step) + " " + e.identity.text();
+}
+
+// "A:B" with 1 <= A < B <= decisions; nullopt after printing why.
+std::optional<explorer::Reversal> parse_reversal(const std::string& text, size_t decisions, const std::string& trace) {
+  size_t a = 0, b = 0;
+  char colon = 0;
+  std::istringstream in(text);
+  const bool digits = !text.empty() && std::isdigit(static_cast<unsigned char>(text.front())) &&
+                      text.find_first_not_of("0123456789:") == std::string::npos;
+  if (!digits || !(in >> a >> colon >> b) || colon != ':' || !in.eof() || a < 1 || b <= a || b > decisions) {
+    std::cerr << "faultbox replay: --reverse wants A:B, two decision steps with 1 <= A < B <= " << decisions
+              << " (" << trace << " has " << decisions << " decision" << (decisions == 1 ? "" : "s")
+              << "), got \"" << text << "\"\n";
+    return std::nullopt;
+  }
+  return explorer::Reversal{a - 1, b - 1};
+}
+
+// What exploration would have recorded of the trace's run: each decision's
+// event, and which earlier decision's message it consumed. The trace keeps
+// no enabled sets, so add_enablers() has nothing to read: an accept enabled
+// by a connect is linked only when the recorder paired them. Faulted flags
+// stay false: a replayed run applies the spec's rules as written (no
+// placements are explored), so a rule faults the reversed run where it hits.
+scheduler::RunRecord record_of_trace(const traces::TraceFile& trace,
+                                     const std::vector<const traces::TraceEvent*>& decisions) {
+  scheduler::RunRecord record;
+  for (const traces::TraceEvent* e : decisions) record.decisions.push_back({scheduler::event_ref(e->identity), false});
+  record.caused_by = explorer::caused_by_from_trace(trace, record.decisions.size());
+  return record;
+}
+
+// `faultbox replay TRACE --reverse A:B` once the trace, the spec and the
+// test are known.
+int replay_reversed(const ReplayOptions& options, const traces::TraceFile& trace,
+                    const std::vector<const traces::TraceEvent*>& decisions, explorer::Reversal reversal, Spec& spec,
+                    engine::EngineHost& host, const std::string& spec_path, const std::string& spec_dir,
+                    const TestSpec& test) {
+  const traces::TraceHeader& h = trace.header;
+  const traces::TraceEvent& earlier = *decisions[reversal.earlier];
+  const traces::TraceEvent& later = *decisions[reversal.later];
+  const scheduler::RunRecord record = record_of_trace(trace, decisions);
+  explorer::OptimizeOutcome outcome;
+  try {
+    outcome = explorer::ScheduleOptimizer().reverse(record, {reversal});
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "faultbox replay: " << options.trace << ": " << e.what() << "\n";
+    return kExitUsage;
+  }
+  if (const auto* no = std::get_if<explorer::InfeasibleOrder>(&outcome)) {
+    // Each step as the trace names it, so the user can find it there.
+    std::cout << "infeasible: decision " << later.step << " cannot run before decision " << earlier.step
+              << "; these orders form a cycle: ";
+    for (const explorer::CycleStep& c : no->cycle) {
+      std::cout << step_text(*decisions[c.decision]) << " -[" << explorer::to_string(c.reason)
+                << (c.detail.empty() ? "" : ": " + c.detail) << "]-> ";
+    }
+    if (!no->cycle.empty()) std::cout << step_text(*decisions[no->cycle.front().decision]);
+    std::cout << "\n";
+    // A dependent link of the chain is a race of its own: reversing it
+    // first is the request that can be realized.
+    for (size_t i = 0; i < no->cycle.size(); ++i) {
+      const explorer::CycleStep& c = no->cycle[i];
+      const size_t next = no->cycle[(i + 1) % no->cycle.size()].decision;
+      if (c.reason == explorer::OrderReason::Dependent && c.decision < next)
+        std::cout << "hint: the chain goes through decisions " << c.decision + 1 << " and " << next + 1
+                  << ", ordered only by the run: try --reverse " << c.decision + 1 << ":" << next + 1 << "\n";
+    }
+    return kExitUsage;
+  }
+  const explorer::OptimizedSchedule& m = std::get<explorer::OptimizedSchedule>(outcome);
+  std::cout << "reversal: decision " << later.step << " (" << later.identity.text() << ") before decision "
+            << earlier.step << " (" << earlier.identity.text() << "): " << m.preemptions << " preemption"
+            << (m.preemptions == 1 ? "" : "s") << " (" << (m.proven_minimal ? "proven minimal" : "greedy")
+            << (m.solver_note.empty() ? "" : ", " + m.solver_note) << "), a prefix of " << m.order.size() << " of "
+            << decisions.size() << " decisions, then the run continues freely\n"
+            << std::flush;
+
+  // Planned without root; running needs the supervisor.
+  if (!probe_kernel_or_report("replay")) return kExitEnvironment;
+  RunSetup setup(spec, host, spec_path, spec_dir);
+  setup.verbose = options.verbose;
+  if (setup.spec_sha256 != h.spec_sha256)
+    std::cout << "warning: " << spec_path << " changed since the trace was recorded (sha256 differs)\n";
+  RunOutcome o = run_schedule(setup, test, m.schedule, "reversed", h.seed, h.run);
+  if (o.divergence) {
+    const scheduler::Divergence& d = *o.divergence;
+    std::cout << "the reversed schedule diverged at decision " << d.step << ": " << d.what() << "\n";
+    if (!d.expected.empty()) std::cout << "  expected: " << d.expected << "\n";
+    std::cout << "  enabled:" << (d.enabled.empty() ? " (nothing)" : "") << "\n";
+    for (const std::string& e : d.enabled) std::cout << "    " << e << "\n";
+    return kExitDivergence;
+  }
+
+  // Where the two events ran this time. B is forced at its place in the
+  // prefix; A is its process's first event like the recorded one from the
+  // place A had in its process on (everything before it there is in the
+  // prefix, in order).
+  std::vector<const traces::TraceEvent*> now;
+  for (const traces::TraceEvent& e : o.trace.events)
+    if (e.step > 0) now.push_back(&e);
+  std::sort(now.begin(), now.end(), [](auto* x, auto* y) { return x->step < y->step; });
+  const auto later_at = std::find(m.order.begin(), m.order.end(), reversal.later);
+  const traces::TraceEvent* later_now = nullptr;
+  if (later_at != m.order.end()) {
+    const size_t at = static_cast<size_t>(later_at - m.order.begin());
+    if (at < now.size() && same_event(now[at]->identity, later.identity)) later_now = now[at];
+  }
+  const std::string process = scheduler::process_of(earlier.identity);
+  size_t before_in_process = 0;
+  for (size_t i = 0; i < reversal.earlier; ++i)
+    if (scheduler::process_of(decisions[i]->identity) == process) ++before_in_process;
+  const traces::TraceEvent* earlier_now = nullptr;
+  size_t seen = 0;
+  for (const traces::TraceEvent* e : now) {
+    if (scheduler::process_of(e->identity) != process) continue;
+    if (seen++ >= before_in_process && same_event(e->identity, earlier.identity)) {
+      earlier_now = e;
+      break;
+    }
+  }
+  bool realized = false;
+  std::string realization;
+  if (!later_now) {
+    realization = "not realized: decision " + std::to_string(later.step) + "'s event (" + later.identity.text() +
+                  ") is not where the schedule put it in the new run";
+  } else if (earlier_now && earlier_now->step < later_now->step) {
+    realization = "not realized: " + step_text(*earlier_now) + " still ran before " + step_text(*later_now);
+  } else {
+    realized = true;
+    realization = "realized: " + step_text(*later_now) + " ran before " +
+                  (earlier_now ? step_text(*earlier_now) : earlier.identity.text() + ", which did not run at all");
+  }
+
+  std::cout << "ran " << o.decisions << " decisions (" << m.order.size() << " forced)\n" << realization << "\n";
+  std::cout << "--- " << (o.passed ? "PASS" : "FAIL") << ": " << h.test << "\n" << o.details;
+  std::cout << "verdict: " << o.trace.header.verdict << " (recorded: " << h.verdict << ")\n";
+  if (o.trace.events.empty()) {
+    std::cout << "no trace: the run ended before the test body started\n";
+  } else {
+    const std::string name =
+        h.test + "-reversed-" + std::to_string(earlier.step) + "-" + std::to_string(later.step) + ".log";
+    try {
+      std::cout << "trace: " << write_trace_into(options.trace_dir, name, o.trace) << "\n";
+    } catch (const std::exception& e) {
+      std::cout << "trace not written: " << e.what() << "\n";
+    }
+  }
+  if (!realized) return kExitDivergence;
+  return o.passed ? kExitOk : kExitTestFailed;
+}
+
+// Runs one replay; SIGINT/SIGTERM and environment failures end it the same
+// way for a plain and a reversed replay.
+int guarded(const std::function<int()>& body) {
+  try {
+    return body();
+  } catch (const engine::Interrupted& e) {
+    std::cerr << "faultbox replay: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "; services torn down\n";
+    return 128 + e.signal;
+  } catch (const std::exception& e) {
+    std::cerr << "faultbox replay: " << e.what() << "\n";
+    return kExitEnvironment;
+  }
+}
+
 }  // namespace
 
 int run_replay(const ReplayOptions& options) {
@@ -107,6 +299,22 @@ int run_replay(const ReplayOptions& options) {
               << ": the trace does not end with the test's return event matching its verdict (truncated?)\n";
     return kExitUsage;
   }
+  // The recorded decisions, in step order.
+  std::vector<const traces::TraceEvent*> decisions;
+  for (const traces::TraceEvent& e : trace.events)
+    if (e.step > 0) decisions.push_back(&e);
+  std::sort(decisions.begin(), decisions.end(), [](auto* a, auto* b) { return a->step < b->step; });
+  std::optional<explorer::Reversal> reversal;
+  if (!options.reverse.empty()) {
+    reversal = parse_reversal(options.reverse, decisions.size(), options.trace);
+    if (!reversal) return kExitUsage;
+    for (size_t i = 0; i < decisions.size(); ++i)
+      if (decisions[i]->step != i + 1) {
+        std::cerr << "faultbox replay: " << options.trace << ": the decisions' steps are not 1.." << decisions.size()
+                  << " (step " << decisions[i]->step << " where " << i + 1 << " belongs)\n";
+        return kExitUsage;
+      }
+  }
   std::string spec_path = locate_spec(h.spec_path, options.trace);
   if (spec_path.empty()) {
     std::cerr << "faultbox replay: the trace's spec " << h.spec_path
@@ -127,6 +335,16 @@ int run_replay(const ReplayOptions& options) {
     return kExitUsage;
   }
 
+  if (reversal) {
+    if (!options.rr_service.empty()) {
+      std::cerr << "faultbox replay: --rr and --reverse do not go together (rr records a replay)\n";
+      return kExitUsage;
+    }
+    return guarded([&] {
+      return replay_reversed(options, trace, decisions, *reversal, *spec, host, spec_path, spec_dir, *test);
+    });
+  }
+
   if (!probe_kernel_or_report("replay")) return kExitEnvironment;
   if (!options.rr_service.empty()) {
     if (!spec->topology().find_service(options.rr_service)) {
@@ -142,11 +360,6 @@ int run_replay(const ReplayOptions& options) {
                 << ": recording under rr is not implemented yet; replaying without it\n";
   }
 
-  // The recorded decisions, in step order.
-  std::vector<const traces::TraceEvent*> decisions;
-  for (const traces::TraceEvent& e : trace.events)
-    if (e.step > 0) decisions.push_back(&e);
-  std::sort(decisions.begin(), decisions.end(), [](auto* a, auto* b) { return a->step < b->step; });
   std::vector<traces::EventIdentity> prefix;
   RunMode mode;
   for (const traces::TraceEvent* e : decisions) {
@@ -158,7 +371,7 @@ int run_replay(const ReplayOptions& options) {
 
   std::cout << "replaying " << options.trace << ": " << h.test << " (run " << h.run << ", " << h.strategy
             << " seed " << h.seed << "), " << total << " decisions\n";
-  try {
+  return guarded([&] {
     RunSetup setup(*spec, host, spec_path, spec_dir);
     setup.verbose = options.verbose;
     // The same files? The setup hashed them for this run's own trace.
@@ -199,14 +412,7 @@ int run_replay(const ReplayOptions& options) {
     }
     std::cout << "verdict: " << verdict << " (as recorded)\n";
     return o.passed ? kExitOk : kExitTestFailed;
-  } catch (const engine::Interrupted& e) {
-    std::cerr << "faultbox replay: interrupted by " << (e.signal == SIGTERM ? "SIGTERM" : "SIGINT")
-              << "; services torn down\n";
-    return 128 + e.signal;
-  } catch (const std::exception& e) {
-    std::cerr << "faultbox replay: " << e.what() << "\n";
-    return kExitEnvironment;
-  }
+  });
 }
 
 }  // namespace faultbox::cli

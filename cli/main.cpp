@@ -109,13 +109,24 @@ int parse_explore(const CommandDoc& cmd, const std::vector<std::string>& args, E
   return kExitOk;
 }
 
-// faultbox replay TRACE [--rr SERVICE] [-v]
+// faultbox replay TRACE [--reverse A:B [--trace-dir DIR]] [--rr SERVICE] [-v]
 int parse_replay(const CommandDoc& cmd, const std::vector<std::string>& args, ReplayOptions& options) {
-  return parse_command(cmd, args, [&](CLI::App& app) {
+  int rc = parse_command(cmd, args, [&](CLI::App& app) {
     app.add_option("TRACE", options.trace)->required();
+    app.add_option("--reverse", options.reverse);
+    app.add_option("--trace-dir", options.trace_dir);
     app.add_option("--rr", options.rr_service);
     app.add_flag("-v,--verbose", options.verbose);
   });
+  if (rc != kExitOk) return rc;
+  // A:B is checked against the trace's decisions by the command; an empty
+  // value would read as "no reversal".
+  for (const std::string& a : args)
+    if (a == "--reverse=" || (a.rfind("--reverse", 0) == 0 && options.reverse.empty()))
+      return usage_error("replay: --reverse wants A:B, two decision steps of the trace");
+  if (!options.trace_dir.empty() && options.reverse.empty())
+    return usage_error("replay: --trace-dir goes with --reverse (a plain replay writes no trace)");
+  return kExitOk;
 }
 
 // faultbox report RESULTS.json... [--json FILE] [--junit FILE]

@@ -31,7 +31,7 @@ done
 for cmd in check starlark test explore replay report help; do
   grep -qE "^\| \`faultbox $cmd .*\| available" "$DOC" || fail "docs/cli.md does not say $cmd is available"
 done
-grep -qF '### `faultbox replay TRACE [--rr SERVICE] [-v]`' "$DOC" || fail "docs/cli.md has no section for faultbox replay"
+grep -qF '### `faultbox replay TRACE [--reverse A:B [--trace-dir DIR]] [--rr SERVICE] [-v]`' "$DOC" || fail "docs/cli.md has no section for faultbox replay"
 grep -qF '### `faultbox report RESULTS.json... [--json FILE] [--junit FILE]`' "$DOC" || fail "docs/cli.md has no section for faultbox report"
 
 run "$FAULTBOX" help
@@ -48,7 +48,7 @@ expect_out "^usage: faultbox check SPEC" "check --help"
 
 run "$FAULTBOX" help replay
 expect_rc 0 "help replay"
-expect_out "^usage: faultbox replay TRACE \[--rr SERVICE\] \[-v\]$" "help replay"
+expect_out "^usage: faultbox replay TRACE \[--reverse A:B \[--trace-dir DIR\]\] \[--rr SERVICE\] \[-v\]$" "help replay"
 expect_out "^  replay +--rr SERVICE " "help replay shows --rr"
 expect_out "^  replay +-v " "help replay shows -v"
 expect_out "exit 4" "help replay names the divergence exit code"
