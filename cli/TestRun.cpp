@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "engine/DecisionLoop.h"
-#include "engine/DockerClient.h"
 #include "engine/Driver.h"
 #include "engine/DriverSteps.h"
 #include "engine/EngineError.h"
@@ -91,21 +90,15 @@ RunSetup::RunSetup(star::Spec& s, engine::EngineHost& h, std::string path, std::
   std::error_code ec;
   fs::path self = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) shim_binary = (self.parent_path() / "faultbox-shim").string();
-  std::optional<engine::DockerClient> docker;
   for (const ServiceSpec& svc : spec.topology().services) {
     std::string digest = "none";
     if (!svc.binary.empty()) {
       digest = traces::file_sha256(engine::resolve_binary(spec_dir, svc.binary)).value_or("unreadable");
     } else if (!svc.image.empty()) {
       // The image id is the content's digest: a rebuilt image is a changed
-      // "binary" for replay's warning.
-      digest = "image:" + svc.image;
-      try {
-        if (!docker) docker.emplace(engine::DockerClient::connect(docker_host));
-        if (auto image = docker->inspect_image(svc.image); image && !image->id.empty()) digest = image->id;
-      } catch (const engine::DockerError&) {
-        // The run itself reports the daemon; the header keeps the name.
-      }
+      // "binary" for replay's warning. topology_ready() looked it up.
+      std::string id = host.image_id(svc.name);
+      digest = id.empty() ? "image:" + svc.image : id;
     }
     binaries.emplace_back(svc.name, digest);
   }

@@ -3,10 +3,8 @@
 #include <arpa/inet.h>
 #include <ifaddrs.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,7 +14,6 @@
 #include <sstream>
 
 #include "engine/EngineError.h"
-#include "engine/UniqueFd.h"
 
 namespace faultbox::engine {
 
@@ -79,11 +76,6 @@ bool host_has_address(const std::string& ip) {
   return found;
 }
 
-bool process_gone(int pidfd) {
-  pollfd p{pidfd, POLLIN, 0};
-  return ::poll(&p, 1, 0) > 0;
-}
-
 }  // namespace
 
 std::vector<std::string> ContainerSession::command_of(const DockerImage& image, const std::vector<std::string>& args) {
@@ -91,6 +83,12 @@ std::vector<std::string> ContainerSession::command_of(const DockerImage& image, 
   const std::vector<std::string>& tail = args.empty() ? image.cmd : args;
   out.insert(out.end(), tail.begin(), tail.end());
   return out;
+}
+
+bool any_container(const star::Topology& topology) {
+  for (const star::ServiceSpec& s : topology.services)
+    if (!s.image.empty()) return true;
+  return false;
 }
 
 std::string mixed_modes(const star::Topology& topology) {
@@ -243,13 +241,12 @@ ContainerSession::Started ContainerSession::start(const star::ServiceSpec& spec,
     }
     return said.empty() ? e : EnvironmentError(said);
   };
+  // Gone before we learned its pid: only its log says why.
   if (!state.running || state.pid <= 0) throw exited_before_handover();
-  UniqueFd pidfd(static_cast<int>(::syscall(SYS_pidfd_open, state.pid, 0)));
-  if (!pidfd && errno == ESRCH) throw exited_before_handover();
-  if (!pidfd) throw failed(errno_message("pidfd_open of the container's process", errno));
   try {
-    ShimSession session = listener_->await(state.pid, program, options_.handover_timeout,
-                                           [&pidfd] { return !process_gone(pidfd.get()); });
+    // await() watches the shim's exit itself (and then reads the failure
+    // it reported on the socket).
+    ShimSession session = listener_->await(state.pid, program, options_.handover_timeout, {});
     LaunchedProcess process = session.take_process();
     return Started{id, state.pid, state.ip, std::move(process), std::move(session)};
   } catch (const EnvironmentError& e) {

@@ -110,6 +110,9 @@ class ContainerSession {
   int swept_ = 0;
 };
 
+// Whether any service of `topology` is a container (image=): container mode.
+bool any_container(const star::Topology& topology);
+
 // Whether every service of `topology` is a container (image=) or none is;
 // mixing both is out of scope for now. Returns the service that breaks the
 // pattern and how, or "" when the spec is consistent.

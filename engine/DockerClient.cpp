@@ -17,6 +17,7 @@
 
 #include "engine/CurlGlobal.h"
 #include "engine/DockerLogDemuxer.h"
+#include "engine/OneLine.h"
 #include "engine/UniqueFd.h"
 
 namespace faultbox::engine {
@@ -47,20 +48,6 @@ void append(Slist& list, const char* line) {
 
 // Daemon messages can span lines (an OCI runtime error quotes its own
 // output); our errors are one line, so control characters become spaces.
-std::string one_line(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    bool space = std::iscntrl(static_cast<unsigned char>(c)) || c == ' ';
-    if (space) {
-      if (!out.empty() && out.back() != ' ') out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out;
-}
-
 // Container ids are 64 hex digits; messages show the 12 people know.
 std::string short_id(const std::string& id) {
   bool hex64 = id.size() == 64 && std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });

@@ -53,17 +53,19 @@ void EngineHost::topology_ready(const star::Topology& topology) {
   if (std::string mixed = mixed_modes(topology); !mixed.empty()) throw TopologyEnvironmentError(mixed);
   // Container mode: the daemon and every image, before any test starts
   // (never a pull: a missing image is named).
-  bool any_image = false;
-  for (const star::ServiceSpec& s : topology.services) any_image = any_image || !s.image.empty();
-  if (!any_image) return;
+  image_ids_.clear();
+  if (!any_container(topology)) return;
   const char* docker_host = std::getenv("DOCKER_HOST");
   try {
     DockerClient docker = DockerClient::connect(docker_host ? docker_host : "");
-    for (const star::ServiceSpec& s : topology.services)
-      if (!docker.inspect_image(s.image))
+    for (const star::ServiceSpec& s : topology.services) {
+      std::optional<DockerImage> image = docker.inspect_image(s.image);
+      if (!image)
         throw TopologyEnvironmentError("service " + s.name + ": image " + s.image +
                                        " is not present locally (faultbox never pulls: build or load it first; "
                                        "declared at " + s.declared_at.str() + ")");
+      image_ids_[s.name] = image->id;
+    }
   } catch (const DockerError& e) {
     throw TopologyEnvironmentError(e.what());
   }

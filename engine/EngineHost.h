@@ -48,6 +48,12 @@ class EngineHost final : public star::SpecHost {
   // Binary mode: localhost (every service on the run's loopback). Container
   // mode: the service's name, its DNS alias on the run's network.
   star::InterfaceAddress address(const star::ServiceSpec& service, const star::InterfaceSpec& iface) override;
+  // Container mode: the id ("sha256:…") of `service`'s image as
+  // topology_ready() found it; "" for a binary service.
+  std::string image_id(const std::string& service) const {
+    auto it = image_ids_.find(service);
+    return it == image_ids_.end() ? "" : it->second;
+  }
   star::StepResponse step(star::Thread& t, const star::StepRequest& request) override;
   star::Value with_faults(star::Thread& t, const star::FaultSpec& fault,
                           const std::function<star::Value(star::Thread&)>& body) override;
@@ -63,6 +69,7 @@ class EngineHost final : public star::SpecHost {
 
   std::string spec_dir_;
   const star::Topology* topology_ = nullptr;  // the loaded spec's (it outlives the runs)
+  std::map<std::string, std::string> image_ids_;  // service → image id (container mode)
   Run* run_ = nullptr;
   // A step in flight for the duration of its wait: fiber → its connection's
   // local port (known once connected).

@@ -14,6 +14,7 @@
 
 #include "engine/CurlGlobal.h"
 #include "engine/EngineError.h"
+#include "engine/ProcessEnding.h"
 
 namespace faultbox::engine {
 
@@ -30,8 +31,6 @@ constexpr milliseconds kMaxInterval{200};
 // takes longer (Kubernetes' default probe timeout is 1 s).
 constexpr milliseconds kAttemptTimeout{2'000};
 
-// waitid's P_PIDFD (Linux 5.4); glibc's idtype_t may predate it.
-constexpr idtype_t kPidfdIdType = static_cast<idtype_t>(3);
 
 struct UrlDeleter {
   void operator()(CURLU* u) const { curl_url_cleanup(u); }
@@ -53,13 +52,11 @@ struct Ending {
 // How the service ended, without reaping it (WNOWAIT): its owner still
 // waits for it. Just "exited" when that cannot be learned (reaped already).
 Ending how_it_ended(int pidfd) {
-  siginfo_t info{};
-  if (::waitid(kPidfdIdType, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
-    return {false, "exited"};
-  if (info.si_code == CLD_EXITED)
-    return {info.si_status == 0, "exited with status " + std::to_string(info.si_status)};
-  const char* sig = ::sigabbrev_np(info.si_status);
-  std::string name = sig ? std::string("SIG") + sig : "signal " + std::to_string(info.si_status);
+  std::optional<ProcessEnding> end = process_ending(pidfd);
+  if (!end) return {false, "exited"};
+  if (end->exited) return {end->code == 0, "exited with status " + std::to_string(end->code)};
+  const char* sig = ::sigabbrev_np(end->code);
+  std::string name = sig ? std::string("SIG") + sig : "signal " + std::to_string(end->code);
   return {false, "was killed by " + name};
 }
 

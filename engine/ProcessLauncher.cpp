@@ -16,9 +16,6 @@
 
 #include "engine/EngineError.h"
 
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
 
 namespace faultbox::engine {
 
@@ -72,9 +69,7 @@ const char* step_name(int step) {
   if (::prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) child_fail(errfd, ChildStep::Pdeathsig);
   if (::getppid() != parent) _exit(125);  // faultbox already gone
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ChildStep::NoNewPrivs);
-  long listener = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
-                            SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV,
-                            &prog);
+  long listener = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SeccompProgram::kInstallFlags, &prog);
   if (listener < 0) child_fail(errfd, ChildStep::Seccomp);
   // From here until SIGCONT: no filtered syscall (dup3, getpid and kill are not).
   if (listener != ProcessLauncher::kListenerFd &&

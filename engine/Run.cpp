@@ -93,16 +93,6 @@ std::vector<const star::ServiceSpec*> start_order(const star::Topology& topology
   return order;
 }
 
-namespace {
-
-bool any_container(const star::Topology& topology) {
-  for (const star::ServiceSpec& s : topology.services)
-    if (!s.image.empty()) return true;
-  return false;
-}
-
-}  // namespace
-
 Run::Run(const star::Topology& topology, const SeccompProgram& program, const CgroupLocation& cgroups,
          RunOptions options)
     : topology_(topology),
@@ -238,10 +228,9 @@ std::string Run::container_ip(const std::string& service) const {
 }
 
 void Run::register_group(const std::string& service, pid_t pid) {
-  // The process's own cgroup v2 path, relative to the mount (the "0::"
-  // line): the group the run made for a binary service, or Docker's
-  // /docker/<id> for a container. Every later process of the service —
-  // children, double-forked daemons — stays below it.
+  // The process's own cgroup v2 path relative to the mount (the "0::"
+  // line): Docker's /docker/<id> here, /system.slice/docker-<id>.scope
+  // under systemd. Every later process of the container stays below it.
   std::ifstream f("/proc/" + std::to_string(pid) + "/cgroup");
   for (std::string line; std::getline(f, line);)
     if (line.rfind("0::", 0) == 0) {
@@ -263,14 +252,12 @@ void Run::start_services() {
   // DNS timeouts for a name that does not exist yet.
   std::vector<const star::ServiceSpec*> order = start_order(topology_);
   for (const star::ServiceSpec* s : order) prepare_container(*s);
-  for (const star::ServiceSpec* s : order) {
-    ServiceInstance* instance = nullptr;
-    for (auto& svc : services_)
-      if (svc->name() == s->name) instance = svc.get();
+  for (const star::ServiceSpec* s : order)
     for (ContainerRecord& c : container_records_)
-      if (c.service == s->name) c.handover.go_ahead();
-    if (instance) await_healthy(*s, *instance);
-  }
+      if (c.service == s->name) {
+        c.handover.go_ahead();
+        await_healthy(*s, *c.instance);
+      }
 }
 
 void Run::start_service(const star::ServiceSpec& spec) {
@@ -321,19 +308,16 @@ void Run::prepare_container(const star::ServiceSpec& spec) {
     throw EnvironmentError("service " + spec.name + ": " + e.what());
   }
   ContainerRecord record{spec.name, started.id, started.ip, NetworkNamespace::of_process(started.pid), nullptr,
-                         std::move(started.handover)};
+                         std::move(started.handover), nullptr};
   // Before the go-ahead: the service's first connect may already be one a
   // fault must hold.
-  if (!options_.host_network) {
-    SynDelayQueue::Options qopts;
-    qopts.chain = "INPUT";
-    try {
-      record.queue = std::make_unique<SynDelayQueue>(loop_, record.netns, qopts);
-    } catch (const EnvironmentError& e) {
-      throw EnvironmentError("service " + spec.name + ": " + e.what());
-    }
+  SynDelayQueue::Options qopts;
+  qopts.chain = "INPUT";
+  try {
+    record.queue = std::make_unique<SynDelayQueue>(loop_, record.netns, qopts);
+  } catch (const EnvironmentError& e) {
+    throw EnvironmentError("service " + spec.name + ": " + e.what());
   }
-  container_records_.push_back(std::move(record));
 
   // The container is reached at its own address (and loopback inside it is
   // its own, not the run's).
@@ -351,9 +335,10 @@ void Run::prepare_container(const star::ServiceSpec& spec) {
   std::string id = started.id;
   services_.push_back(std::make_unique<ServiceInstance>(loop_, std::move(started.process), spec.name, log_path,
                                                         decide, [session, id] { return session->logs(id); }));
-  ServiceInstance& instance = *services_.back();
-  service_map_.add_process(spec.name, instance.pid());
-  register_group(spec.name, instance.pid());
+  record.instance = services_.back().get();
+  service_map_.add_process(spec.name, record.instance->pid());
+  register_group(spec.name, record.instance->pid());
+  container_records_.push_back(std::move(record));
 }
 
 void Run::check_ports_free(const star::ServiceSpec& spec) const {

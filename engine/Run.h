@@ -101,16 +101,12 @@ class Run {
   // The run's namespace; null with host_network (faultbox's own namespace,
   // which HttpClient, TcpExchange and PortProbe take as null too).
   const NetworkNamespace* netns() const { return netns_ ? &*netns_ : nullptr; }
-  // Null with host_network: connect delays are not held SYNs then.
-  SynDelayQueue* syn_queue() { return syn_queue_.get(); }
   // Holds SYNs matching `match` for `delay` in every queue of the run (the
   // run's namespace, or each container's); nullopt when the run has none
   // (--network host). remove_wire_delay() returns the connections held.
   using WireDelayId = uint64_t;
   std::optional<WireDelayId> add_wire_delay(const SynMatch& match, std::chrono::milliseconds delay);
   uint64_t remove_wire_delay(WireDelayId id);
-  // Container mode: every service is a Docker container (image=).
-  bool containers() const { return containers_ != nullptr; }
   // Container mode: the IPv4 address of `service`'s container ("" before it
   // started, and in binary mode, where every service is on loopback).
   std::string container_ip(const std::string& service) const;
@@ -131,7 +127,8 @@ class Run {
   // Container mode: create and start `spec`'s container and take over its
   // shim's listener; the program waits for the go-ahead (start_services).
   void prepare_container(const star::ServiceSpec& spec);
-  // Registers a started service's first process and cgroup (resolver, census).
+  // Container mode: registers a container's cgroup (Docker's, read from its
+  // first process) for the resolver and the thread census.
   void register_group(const std::string& service, pid_t pid);
   // Throws EnvironmentError naming the port and its holder when one of
   // `spec`'s declared ports is already bound in the namespace.
@@ -174,6 +171,7 @@ class Run {
     NetworkNamespace netns;                 // the container's
     std::unique_ptr<SynDelayQueue> queue;   // INPUT chain: SYNs to it
     ShimSession handover;                   // go_ahead() starts the program
+    ServiceInstance* instance = nullptr;    // its supervisor (owned by services_)
   };
   std::unique_ptr<ContainerSession> containers_;
   std::vector<ContainerRecord> container_records_;

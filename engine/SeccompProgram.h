@@ -5,11 +5,20 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <linux/seccomp.h>
 
 #include <cstddef>
 
 #include <string>
 #include <vector>
+
+// Debian 12's headers predate some of these (DESIGN.md §3).
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
 
 namespace faultbox::engine {
 
@@ -18,6 +27,12 @@ std::vector<std::string> filtered_syscall_names();
 
 class SeccompProgram {
  public:
+  // How every service's filter is installed, by a local child or by the
+  // shim in a container: with a listener the supervisor takes over, and a
+  // notified thread waits killably (SIGKILL still ends a parked service).
+  static constexpr unsigned long kInstallFlags =
+      SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+
   // The standard program (filtered_syscall_names()). Throws
   // EnvironmentError when libseccomp cannot build it.
   static SeccompProgram build_standard();

@@ -21,8 +21,6 @@ namespace {
 
 constexpr size_t kTailLines = 200;
 
-// waitid's P_PIDFD (Linux 5.4); glibc's idtype_t may predate it.
-constexpr idtype_t kPidfdIdType = static_cast<idtype_t>(3);
 
 }  // namespace
 
@@ -162,15 +160,6 @@ std::string ServiceInstance::log_tail(size_t lines) const {
   std::string out;
   for (size_t i = from; i < all.size(); ++i) out += "  | " + all[i] + "\n";
   return out;
-}
-
-std::string ServiceInstance::exit_text() const {
-  siginfo_t info{};
-  if (::waitid(kPidfdIdType, static_cast<id_t>(process_.pidfd.get()), &info, WEXITED | WNOHANG | WNOWAIT) < 0 ||
-      info.si_pid == 0)
-    return "";
-  if (info.si_code == CLD_EXITED) return "exited with status " + std::to_string(info.si_status);
-  return std::string("killed by signal ") + ::strsignal(info.si_status);
 }
 
 }  // namespace faultbox::engine

@@ -72,8 +72,6 @@ class ServiceInstance {
   // The last `lines` lines the service wrote (stdout and stderr interleaved
   // as they were drained), each prefixed with "  | ".
   std::string log_tail(size_t lines = 15) const;
-  // "exited with status 1", "killed by signal 9"; "" while it runs. Does not reap.
-  std::string exit_text() const;
   // Notifications answered so far (for -v).
   uint64_t notifications() const { return notifications_; }
 

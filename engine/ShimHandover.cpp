@@ -18,15 +18,10 @@
 #include <string>
 
 #include "engine/EngineError.h"
+#include "engine/OneLine.h"
+#include "engine/ProcessEnding.h"
 #include "shim/ShimProtocol.h"
 
-// Debian 12's headers predate some of these (DESIGN.md §3).
-#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
-#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
-#endif
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
 
 namespace faultbox::engine {
 
@@ -38,8 +33,6 @@ using Clock = std::chrono::steady_clock;
 // One number for both modes' handovers: nothing else may sit there.
 static_assert(FAULTBOX_SHIM_LISTENER_FD == ProcessLauncher::kListenerFd);
 
-// waitid's P_PIDFD (Linux 5.4); glibc's idtype_t may predate it.
-constexpr idtype_t kPidfdIdType = static_cast<idtype_t>(3);
 // How often `still_alive` is asked: it may be a call to the Docker daemon.
 constexpr milliseconds kAliveInterval{50};
 // fd 1000 appears microseconds after INSTALLING; poll for it often at
@@ -56,18 +49,10 @@ std::string shim_name(pid_t pid) { return "faultbox-shim (pid " + std::to_string
 // " (exit status 127)", " (killed by signal 9)", or "" when that cannot be
 // learned (not our child, or reaped). Does not reap (WNOWAIT).
 std::string how_it_ended(int pidfd) {
-  siginfo_t info{};
-  if (::waitid(kPidfdIdType, static_cast<id_t>(pidfd), &info, WEXITED | WNOHANG | WNOWAIT) < 0 || info.si_pid == 0)
-    return "";
-  if (info.si_code == CLD_EXITED) return " (exit status " + std::to_string(info.si_status) + ")";
-  return " (killed by signal " + std::to_string(info.si_status) + ")";
-}
-
-// The shim's text is for one line of output: no control characters.
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
-  return s;
+  std::optional<ProcessEnding> end = process_ending(pidfd);
+  if (!end) return "";
+  return end->exited ? " (exit status " + std::to_string(end->code) + ")"
+                     : " (killed by signal " + std::to_string(end->code) + ")";
 }
 
 // The text of a FAILURE among the frames a gone shim left unread on
@@ -280,7 +265,7 @@ void send_program(int conn, const SeccompProgram& program, HandoverClock& clock,
   if (prog.len == 0 || prog.len > FAULTBOX_SHIM_MAX_INSNS)
     throw EnvironmentError("the seccomp program has " + std::to_string(prog.len) + " instructions; the shim takes 1 to " +
                            std::to_string(FAULTBOX_SHIM_MAX_INSNS));
-  faultbox_shim_program body{SECCOMP_FILTER_FLAG_NEW_LISTENER | SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, prog.len};
+  faultbox_shim_program body{static_cast<uint32_t>(SeccompProgram::kInstallFlags), prog.len};
   size_t insns_bytes = prog.len * sizeof(sock_filter);
   faultbox_shim_header h{FAULTBOX_SHIM_MAGIC, FAULTBOX_SHIM_PROTOCOL_VERSION, FAULTBOX_SHIM_PROGRAM,
                          static_cast<uint32_t>(sizeof body + insns_bytes)};

@@ -23,6 +23,7 @@ extern "C" {
 }
 
 #include "engine/EngineError.h"
+#include "engine/OneLine.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -40,12 +41,9 @@ constexpr unsigned kCopyRange = 256;
 // retransmits are recognised for as long as they can occur.
 constexpr auto kReleasedMemory = std::chrono::seconds(130);
 
-std::string one_line(std::string s) {
-  for (char& c : s)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  auto b = s.find_first_not_of(' ');
-  auto e = s.find_last_not_of(' ');
-  s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+// iptables' output, shortened for one line of a message.
+std::string short_line(const std::string& text) {
+  std::string s = one_line(text);
   if (s.size() > 240) s = s.substr(0, 240) + "...";
   return s;
 }
@@ -253,7 +251,7 @@ SynDelayQueue::SynDelayQueue(EventLoop& loop, const NetworkNamespace& ns, Option
       iptables_ = variant;
       break;
     }
-    tried += std::string(tried.empty() ? "" : "; ") + variant + ": " + one_line(r.output);
+    tried += std::string(tried.empty() ? "" : "; ") + variant + ": " + short_line(r.output);
   }
   if (iptables_.empty()) throw EnvironmentError("iptables NFQUEUE target unavailable in the run's namespace: " + tried);
 

@@ -39,18 +39,9 @@ expect_out() {  # ERE WHAT
   if grep -qE -- "$1" "$TMP/out"; then pass "$2"; else fail "$2: output lacks /$1/"; cat "$TMP/out"; fi
 }
 
-if ! curl -sf --max-time 5 --unix-socket "${DOCKER_HOST:-unix:///var/run/docker.sock}" http://x/_ping >/dev/null 2>&1 &&
-   ! curl -sf --max-time 5 --unix-socket "$(sed 's#^unix://##' <<<"${DOCKER_HOST:-unix:///var/run/docker.sock}")" http://x/_ping >/dev/null 2>&1; then
-  fail "no Docker daemon answers (./run.sh test starts one)"
-  exit 1
-fi
+source "$SRC/tests/e2e/containers_lib.sh"
+require_docker_daemon
 bash "$SRC/tests/images/build_test_images.sh" "$BUILD" >"$TMP/images" 2>&1 || { fail "building the test images"; cat "$TMP/images"; exit 1; }
-
-# Objects of faultbox runs whose owner is faultbox pid $1 (label faultbox.owner=<pid>:<start>).
-owned_containers() { docker ps -a --filter "label=faultbox.owner" --format '{{.ID}} {{.Label "faultbox.owner"}}' | awk -v p="$1" '$2 ~ "^"p":" {print $1}'; }
-owned_networks() { docker network ls --filter "label=faultbox.owner" --format '{{.ID}} {{.Label "faultbox.owner"}}' | awk -v p="$1" '$2 ~ "^"p":" {print $1}'; }
-shim_dirs() { ls -d "${TMPDIR:-/tmp}/faultbox-shim-$1-"* 2>/dev/null; }
-all_owned() { echo "$(owned_containers "$1")$(owned_networks "$1")$(shim_dirs "$1")"; }
 
 # --- the mission's spec, literally ---------------------------------------------------
 "$FAULTBOX" test "$SRC/examples/shop/images.star" >"$TMP/out" 2>&1 &

@@ -40,8 +40,10 @@
 #include <vector>
 
 #include "engine/UniqueFd.h"
+#include "tests/engine/docker_test_support.h"
 
 using namespace faultbox::engine;
+using namespace faultbox::engine::docker_test;
 using namespace std::chrono_literals;
 
 namespace {
@@ -49,37 +51,7 @@ namespace {
 constexpr const char* kImage = "faultbox-test/hello:latest";
 constexpr const char* kSuiteLabel = "faultbox-test.docker-client";
 
-std::string docker_host() {
-  const char* v = std::getenv("DOCKER_HOST");
-  return v ? v : "";
-}
-
 std::string pid_text() { return std::to_string(::getpid()); }
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Polls `done` until it holds or `limit` passes: a bound against hangs,
-// not a timing assertion.
-bool eventually(const std::function<bool()>& done, std::chrono::seconds limit = 20s) {
-  auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return done();
-}
-
-std::string status_line(pid_t pid, const std::string& key) {
-  std::istringstream in(read_file("/proc/" + std::to_string(pid) + "/status"));
-  for (std::string line; std::getline(in, line);)
-    if (line.starts_with(key + ":")) return line;
-  return "";
-}
 
 std::vector<std::string> environ_of(pid_t pid) {
   std::string raw = read_file("/proc/" + std::to_string(pid) + "/environ");
@@ -95,66 +67,6 @@ std::vector<std::string> environ_of(pid_t pid) {
 
 bool contains(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-// Asks Docker's embedded DNS (127.0.0.11 inside every container on a
-// user-defined network) for `name`'s A record, from a thread that joined the
-// container's network namespace (setns is per thread). Returns the first
-// address, or an error text starting with "error: ".
-std::string resolve_inside(pid_t pid, const std::string& name) {
-  std::string result = "error: no answer";
-  std::thread t([&] {
-    UniqueFd ns(::open(("/proc/" + std::to_string(pid) + "/ns/net").c_str(), O_RDONLY | O_CLOEXEC));
-    if (!ns || ::setns(ns.get(), CLONE_NEWNET) != 0) {
-      result = std::string("error: setns: ") + std::strerror(errno);
-      return;
-    }
-    UniqueFd fd(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-    timeval tv{5, 0};
-    ::setsockopt(fd.get(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    std::string q = std::string("\x12\x34\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00", 12);
-    std::istringstream labels(name);
-    for (std::string label; std::getline(labels, label, '.');) q += static_cast<char>(label.size()) + label;
-    q += std::string("\x00\x00\x01\x00\x01", 5);  // root, type A, class IN
-    sockaddr_in dns{};
-    dns.sin_family = AF_INET;
-    dns.sin_port = htons(53);
-    ::inet_pton(AF_INET, "127.0.0.11", &dns.sin_addr);
-    if (::sendto(fd.get(), q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&dns), sizeof dns) < 0) {
-      result = std::string("error: sendto: ") + std::strerror(errno);
-      return;
-    }
-    unsigned char buf[512];
-    ssize_t n = ::recv(fd.get(), buf, sizeof buf, 0);
-    if (n < 12) {
-      result = std::string("error: recv: ") + (n < 0 ? std::strerror(errno) : "short answer");
-      return;
-    }
-    size_t answers = (buf[6] << 8) | buf[7];
-    size_t pos = q.size();  // the answer repeats our question
-    for (size_t i = 0; i < answers && pos + 12 <= static_cast<size_t>(n); ++i) {
-      if ((buf[pos] & 0xc0) == 0xc0) {
-        pos += 2;
-      } else {
-        while (pos < static_cast<size_t>(n) && buf[pos] != 0) pos += buf[pos] + 1;
-        pos += 1;
-      }
-      if (pos + 10 > static_cast<size_t>(n)) break;
-      unsigned type = (buf[pos] << 8) | buf[pos + 1];
-      size_t len = (buf[pos + 8] << 8) | buf[pos + 9];
-      pos += 10;
-      if (type == 1 && len == 4 && pos + 4 <= static_cast<size_t>(n)) {
-        char text[INET_ADDRSTRLEN];
-        ::inet_ntop(AF_INET, buf + pos, text, sizeof text);
-        result = text;
-        return;
-      }
-      pos += len;
-    }
-    result = "error: no A record in " + std::to_string(answers) + " answers (rcode " + std::to_string(buf[3] & 0xf) + ")";
-  });
-  t.join();
-  return result;
 }
 
 class DockerClientTest : public ::testing::Test {
@@ -445,9 +357,9 @@ TEST_F(DockerClientTest, ContainerLifeOnANetwork) {
   auto image = client_->inspect_image(kImage);
   ASSERT_TRUE(image.has_value());
   for (const auto& e : image->env) EXPECT_TRUE(contains(env, e)) << "image env " << e;
-  EXPECT_TRUE(status_line(state.pid, "Uid").starts_with("Uid:\t4321\t")) << status_line(state.pid, "Uid");
-  EXPECT_EQ(status_line(state.pid, "NoNewPrivs"), "NoNewPrivs:\t1");
-  EXPECT_EQ(status_line(state.pid, "Seccomp"), "Seccomp:\t2");
+  EXPECT_TRUE(status_field(state.pid, "Uid").starts_with("4321\t")) << status_field(state.pid, "Uid");
+  EXPECT_EQ(status_field(state.pid, "NoNewPrivs"), "1");
+  EXPECT_EQ(status_field(state.pid, "Seccomp"), "2");
   EXPECT_EQ(resolve_inside(state.pid, "hello-alias"), state.ip);
 
   std::string text = wait_logs(id);
