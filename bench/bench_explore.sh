@@ -45,7 +45,7 @@ if [[ ! -x $FAULTBOX ]]; then
   echo "bench_explore: $FAULTBOX is not an executable faultbox (build it, or pass its path)" >&2
   exit 2
 fi
-for f in explore_journal explore_relay explore_counter explore_retry; do
+for f in explore_journal explore_relay explore_counter explore_retry race_stock race_shop; do
   if [[ ! -x build/fixtures/$f ]]; then
     echo "bench_explore: build/fixtures/$f missing: the specs' binary= paths point into build/ (build the fixtures there)" >&2
     exit 2
@@ -139,17 +139,21 @@ CONFIGS=(
   "retry.star test_records_two_faults 1"
   "retry.star test_records_one_fault 2"
   "retry.star test_records_two_faults 2"
+  # The race fixture: no known class count; measured for runs to the first
+  # failure, so random and pct are sampled over seeds whatever dpor found.
+  "race.star test_last_item_sold_once 1 race"
+  "race.star test_browse_race 1 race"
 )
 
 for config in "${CONFIGS[@]}"; do
-  read -r spec test mf <<<"$config"
+  read -r spec test mf kind <<<"$config"
   explore "$spec" "$test" "$mf" dpor enum 1 "$ENUM"
   dpor_failing=$(failing_of "$WORK/json/$N.json")
   explore "$spec" "$test" "$mf" permutations enum 1 "$ENUM"
   for strategy in random pct; do
     explore "$spec" "$test" "$mf" "$strategy" sample 1 "$SAMPLE"
     # Runs to the first failure only where there is a failure to find.
-    if [[ $dpor_failing -gt 0 ]]; then
+    if [[ $dpor_failing -gt 0 || ${kind:-} == race ]]; then
       for ((k = 1; k < SEEDS; k++)); do
         explore "$spec" "$test" "$mf" "$strategy" first-failure $((1 + k * SEED_STRIDE)) "$FF"
       done

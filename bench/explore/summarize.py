@@ -43,6 +43,11 @@ EXPECTED = {
     ("retry.star", "test_records_two_faults", 2): (6, 2),
 }
 INDEPENDENT = [("disjoint.star", "test_four_services", 1)]  # the ≥ 10× goal
+# The race fixture (issue 5: "dpor finds the oversell in fewer runs than
+# random's median"). No class count is known; what counts is the first
+# failure. Where random's median is 1 nothing can be fewer: that test is
+# printed for the record, the goal is judged where random's median is > 1.
+RACES = [("race.star", "test_last_item_sold_once", 1), ("race.star", "test_browse_race", 1)]
 STRATEGIES = ["dpor", "permutations", "random", "pct"]
 
 
@@ -364,11 +369,31 @@ def main():
                      label(k), len(others & mine), len(others), sampled,
                      "" if not extra else " — missed by dpor: " + "; ".join(where)))
 
+    for k in RACES:
+        if k not in keys:
+            continue
+        d = (find(k, "dpor", "enum") or [None])[0]
+        rnd = find(k, "random", "sample") + find(k, "random", "first-failure")
+        if d is None or d["result"] is None or not rnd:
+            goal(False, "dpor finds the race before random's median, %s: not measured" % label(k))
+            continue
+        ff = first_failure(d["result"])
+        samples = sample_first_failures(rnd, ff_budget)
+        inf = float("inf")
+        med = statistics.median_low(sorted(inf if s is None else s for s in samples))
+        text = "dpor finds the race in fewer runs than random's median, %s: dpor %s, random median %s" % (
+            label(k), "none in %d runs" % d["result"]["runs"] if ff is None else "run %d" % ff,
+            median_cell(samples, ff_budget))
+        if med == 1:
+            print("- (no goal: random fails at once, nothing can be fewer) " + text[0].lower() + text[1:])
+            continue
+        goal(ff is not None and ff < med, text)
+
     # --- for the record ----------------------------------------------------------
     print()
     print("For the record (no goal):")
     for k in keys:
-        if not (k in EXPECTED and EXPECTED[k][1]) or dpor.get(k) is None or dpor[k]["result"] is None:
+        if not ((k in EXPECTED and EXPECTED[k][1]) or k in RACES) or dpor.get(k) is None or dpor[k]["result"] is None:
             continue
         parts = ["dpor %s" % first_failure(dpor[k]["result"])]
         for s in ("random", "pct"):
