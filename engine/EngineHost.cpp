@@ -185,7 +185,10 @@ star::StepResponse EngineHost::tcp_step(Run& r, Driver& d, const star::StepReque
   req.data = request.body;
   req.timeout = std::chrono::milliseconds(request.timeout_ms);
   std::optional<TcpExchangeResult> result;
-  TcpExchange exchange(r.loop(), r.netns(), std::move(req), [&result](TcpExchangeResult res) { result = std::move(res); });
+  // Registered with the HTTP client's delivery watch: a serialized run waits
+  // for the request and the FIN to land, as for HTTP steps.
+  TcpExchange exchange(r.loop(), r.netns(), &r.http().delivery(), std::move(req),
+                       [&result](TcpExchangeResult res) { result = std::move(res); });
   InFlight in_flight(*this, d.current_name(), [&exchange] { return exchange.local_port(); });
   // The exchange ends itself at its timeout; the margin only guards against
   // a loop that stopped dispatching. Interrupted propagates; the exchange's

@@ -14,7 +14,6 @@
 #include "engine/CurlGlobal.h"
 #include "engine/EngineError.h"
 #include "engine/NetworkNamespace.h"
-#include "scheduler/SocketProgress.h"
 
 namespace faultbox::engine {
 
@@ -181,8 +180,6 @@ HttpClient::~HttpClient() {
   multi_.reset();  // may still call on_socket/on_timer: every member is alive here
   for (int fd : watched_) loop_.unwatch(fd);
   watched_.clear();
-  for (int fd : lingering_) ::close(fd);
-  lingering_.clear();
   if (timer_) loop_.cancel(timer_);
   // In the order they were started, so the callers see a deterministic order.
   std::sort(cancelled.begin(), cancelled.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
@@ -369,7 +366,7 @@ curl_socket_t HttpClient::open_socket(void* clientp, curlsocktype purpose, curl_
   int fd = self->netns_ ? self->netns_->socket_in(a->family, a->socktype, a->protocol)
                         : ::socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
   if (fd < 0) return CURL_SOCKET_BAD;
-  self->open_.insert(fd);
+  self->delivery_.opened(fd);
   return fd;
 }
 
@@ -377,34 +374,8 @@ int HttpClient::close_socket(void* clientp, curl_socket_t fd) {
   // The loop must forget the fd before its number can be reused.
   auto* self = static_cast<HttpClient*>(clientp);
   if (self->watched_.erase(fd)) self->loop_.unwatch(fd);
-  self->open_.erase(fd);
-  // Shut down for writing (the FIN leaves now, as close() would send it)
-  // and keep the fd until the peer acknowledged it: delivered() asks.
-  if (::shutdown(fd, SHUT_WR) == 0 && !scheduler::output_delivered(fd)) {
-    self->lingering_.insert(fd);
-    self->prune_lingering();
-    return 0;
-  }
-  self->prune_lingering();
-  return ::close(fd);
-}
-
-bool HttpClient::prune_lingering() {
-  for (auto it = lingering_.begin(); it != lingering_.end();) {
-    if (scheduler::output_delivered(*it)) {
-      ::close(*it);
-      it = lingering_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  return lingering_.empty();
-}
-
-bool HttpClient::delivered() {
-  bool all = prune_lingering();
-  for (int fd : open_) all = all && scheduler::output_delivered(fd);
-  return all;
+  // The FIN leaves now; the watch keeps the fd until it is acknowledged.
+  return self->delivery_.close(fd);
 }
 
 void HttpClient::drive(int fd, int ev_bitmask) {

@@ -36,6 +36,7 @@
 
 #include <curl/curl.h>
 
+#include "engine/DeliveryWatch.h"
 #include "engine/EventLoop.h"
 
 namespace faultbox::engine {
@@ -106,14 +107,11 @@ class HttpClient {
   size_t pending() const { return transfers_.size(); }
 
   // Whether the peers' kernels have acknowledged everything faultbox sent on
-  // its connections: request bytes, and the FIN of each connection it
-  // closed. A serialized run's quiescence waits for it (DecisionLoop): a
-  // service thread asleep in poll() until our bytes or FIN arrive looks
-  // quiescent, and over a container's bridge they arrive a moment after
-  // send() returns — without this, whether its read is enabled at the next
-  // decision would depend on that moment. A connection still opening
-  // (SYN_SENT: possibly a SYN held by a fault) has nothing to deliver yet.
-  bool delivered();
+  // the driver's connections, this client's and the raw TCP steps' that
+  // registered in delivery(): request bytes and FINs (DeliveryWatch.h says
+  // why a serialized run's quiescence waits for it).
+  bool delivered() { return delivery_.delivered(); }
+  DeliveryWatch& delivery() { return delivery_; }
 
   // The local port of request `id`'s connection once it is connected (the
   // trace pairs a service's receive with the step that sent it by the
@@ -147,12 +145,8 @@ class HttpClient {
   std::set<int> watched_;  // sockets this client asked the loop to watch
   EventLoop::TimerId timer_ = 0;  // curl's single timeout, 0 when none
   std::vector<std::string> connect_to_;  // "HOST:PORT:TO_HOST:TO_PORT"
-  // Sockets curl has open, and closed ones kept (shut down for writing: the
-  // FIN is sent) until the peer acknowledged everything, for delivered().
-  std::set<int> open_;
-  std::set<int> lingering_;
-  // Closes the lingering sockets whose peer acknowledged all; true when none is left.
-  bool prune_lingering();
+  // Sockets curl has open, and closed ones kept until acknowledged.
+  DeliveryWatch delivery_;
   // Flipped by the destructor: code that ran a user callback checks it before
   // touching the client again, since the callback may have destroyed it.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);

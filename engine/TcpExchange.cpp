@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "engine/DeliveryWatch.h"
 #include "engine/NetworkNamespace.h"
 
 namespace faultbox::engine {
@@ -24,8 +25,9 @@ std::string error_text(int err) {
 
 }  // namespace
 
-TcpExchange::TcpExchange(EventLoop& loop, const NetworkNamespace* netns, TcpExchangeRequest request, Done done)
-    : loop_(loop), netns_(netns), request_(std::move(request)), done_(std::move(done)),
+TcpExchange::TcpExchange(EventLoop& loop, const NetworkNamespace* netns, DeliveryWatch* delivery,
+                         TcpExchangeRequest request, Done done)
+    : loop_(loop), netns_(netns), delivery_(delivery), request_(std::move(request)), done_(std::move(done)),
       started_(EventLoop::Clock::now()) {
   deadline_ = loop_.after(request_.timeout, [this] {
     deadline_ = 0;
@@ -43,6 +45,7 @@ TcpExchange::~TcpExchange() {
 
 void TcpExchange::stop_io() {
   if (sock_ && loop_.watching(sock_.get())) loop_.unwatch(sock_.get());
+  if (sock_ && delivery_) delivery_->close(sock_.release());
   sock_.reset();
 }
 
@@ -67,6 +70,7 @@ void TcpExchange::start() {
     return;
   }
   sock_.reset(s);
+  if (delivery_) delivery_->opened(s);
   if (::connect(s, reinterpret_cast<const sockaddr*>(&sa), sizeof sa) == 0) {
     // Loopback connects may complete at once; still continue from the loop.
     loop_.defer([this, alive = alive_] {

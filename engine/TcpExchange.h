@@ -14,6 +14,10 @@
 //
 // RAII: destroying the exchange (finished or not) stops watching, cancels
 // its timers and closes the socket; the callback is never called after that.
+// With a DeliveryWatch the socket is registered there while open and handed
+// to it at the end (shut down for writing, kept until the FIN and every
+// byte are acknowledged), so a serialized run's quiescence waits for the
+// request and the FIN to land, as it does for HTTP steps.
 #pragma once
 
 #include <chrono>
@@ -28,6 +32,7 @@
 
 namespace faultbox::engine {
 
+class DeliveryWatch;
 class NetworkNamespace;
 
 struct TcpExchangeResult {
@@ -52,9 +57,11 @@ class TcpExchange {
   // Starts at once; `done` runs once, on the loop, when the exchange ends —
   // never inside this constructor (a failure to start is reported from a
   // deferred task), so the caller can store the object first. `netns` may
-  // be null (the calling thread's own namespace: --network host). `loop`
-  // and `netns` must outlive this object.
-  TcpExchange(EventLoop& loop, const NetworkNamespace* netns, TcpExchangeRequest request, Done done);
+  // be null (the calling thread's own namespace: --network host), and so
+  // may `delivery` (the socket is then simply closed). `loop`, `netns` and
+  // `delivery` must outlive this object.
+  TcpExchange(EventLoop& loop, const NetworkNamespace* netns, DeliveryWatch* delivery, TcpExchangeRequest request,
+              Done done);
   ~TcpExchange();
   TcpExchange(const TcpExchange&) = delete;
   TcpExchange& operator=(const TcpExchange&) = delete;
@@ -77,6 +84,7 @@ class TcpExchange {
 
   EventLoop& loop_;
   const NetworkNamespace* netns_;
+  DeliveryWatch* delivery_;
   TcpExchangeRequest request_;
   Done done_;
   UniqueFd sock_;

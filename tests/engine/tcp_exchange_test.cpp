@@ -1,14 +1,18 @@
 // TcpExchange (the send() step) against listeners made in the test, in the
 // test's own network namespace (netns = nullptr): a reply ended by the peer
-// closing, a reply ended by silence, a silent peer, a refused connect.
+// closing, a reply ended by silence, a silent peer, a refused connect; with
+// a DeliveryWatch, a socket whose bytes the peer has not taken yet is kept
+// (half-closed) until it has.
 #include <gtest/gtest.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
+#include <cstring>
 #include <optional>
 
+#include "engine/DeliveryWatch.h"
 #include "engine/EventLoop.h"
 #include "engine/TcpExchange.h"
 #include "engine/UniqueFd.h"
@@ -43,7 +47,7 @@ TcpExchangeResult exchange(EventLoop& loop, uint16_t port, std::string data, std
   req.timeout = timeout;
   req.idle_gap = 100ms;
   std::optional<TcpExchangeResult> result;
-  TcpExchange x(loop, nullptr, std::move(req), [&](TcpExchangeResult r) { result = std::move(r); });
+  TcpExchange x(loop, nullptr, nullptr, std::move(req), [&](TcpExchangeResult r) { result = std::move(r); });
   EXPECT_TRUE(loop.run_until([&] { return result.has_value(); }, EventLoop::Clock::now() + timeout + 2s));
   return result.value_or(TcpExchangeResult{});
 }
@@ -99,11 +103,47 @@ TEST(TcpExchange, DestroyedBeforeTheEndNeverCallsBack) {
     TcpExchangeRequest req;
     req.port = l.port;
     req.data = "x";
-    TcpExchange x(loop, nullptr, std::move(req), [&](TcpExchangeResult) { called = true; });
+    TcpExchange x(loop, nullptr, nullptr, std::move(req), [&](TcpExchangeResult) { called = true; });
   }
   loop.run_until([] { return false; }, EventLoop::Clock::now() + 50ms);
   EXPECT_FALSE(called);
   EXPECT_EQ(loop.pending_timers(), 0u);
+}
+
+TEST(TcpExchange, WithADeliveryWatchItsSocketIsWatchedWhileOpenAndHandedOverAtTheEnd) {
+  EventLoop loop;
+  Listener l(false);
+  // A small receive window, inherited by the accepted socket, and a peer
+  // that does not read: 4 MB cannot all leave before the timeout.
+  int small = 4096;
+  ASSERT_EQ(::setsockopt(l.fd.get(), SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+  ASSERT_EQ(::listen(l.fd.get(), 4), 0);
+  DeliveryWatch watch;
+  std::optional<TcpExchangeResult> result;
+  size_t watched_during = 0;
+  {
+    TcpExchangeRequest req;
+    req.port = l.port;
+    req.data = std::string(4 << 20, 'x');
+    req.timeout = 300ms;
+    TcpExchange x(loop, nullptr, &watch, std::move(req), [&](TcpExchangeResult r) { result = std::move(r); });
+    loop.run_until([] { return false; }, EventLoop::Clock::now() + 50ms);
+    watched_during = watch.watching();
+    ASSERT_TRUE(loop.run_until([&] { return result.has_value(); }, EventLoop::Clock::now() + 5s));
+    EXPECT_FALSE(result->ok);  // cut off by the timeout while sending
+  }
+  EXPECT_EQ(watched_during, 1u);
+  EXPECT_EQ(watch.watching(), 0u);
+  // The peer's window is shut with our bytes waiting in it: that counts as
+  // delivered (its read is enabled), so the socket was closed at once.
+  EXPECT_EQ(watch.lingering(), 0u);
+  EXPECT_TRUE(watch.delivered());
+
+  UniqueFd conn(::accept4(l.fd.get(), nullptr, nullptr, SOCK_CLOEXEC));
+  ASSERT_TRUE(conn);
+  char buf[65536];
+  ssize_t n = ::recv(conn.get(), buf, sizeof buf, 0);
+  EXPECT_GT(n, 0);  // what was sent before the end is there to read
 }
 
 }  // namespace
