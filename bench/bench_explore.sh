@@ -139,6 +139,8 @@ CONFIGS=(
   "retry.star test_records_two_faults 1"
   "retry.star test_records_one_fault 2"
   "retry.star test_records_two_faults 2"
+  "placements.star test_three_writes 1"
+  "placements.star test_three_writes 2"
   # The race fixture: no known class count; measured for runs to the first
   # failure, so random and pct are sampled over seeds whatever dpor found.
   "race.star test_last_item_sold_once 1 race"

@@ -41,6 +41,9 @@ EXPECTED = {
     ("retry.star", "test_records_two_faults", 1): (3, 0),
     ("retry.star", "test_records_one_fault", 2): (6, 2),
     ("retry.star", "test_records_two_faults", 2): (6, 2),
+    # k = 3 writes, each a placement: 1 + k runs, then 1 + k + k(k-1)/2.
+    ("placements.star", "test_three_writes", 1): (4, 0),
+    ("placements.star", "test_three_writes", 2): (7, 0),
 }
 INDEPENDENT = [("disjoint.star", "test_four_services", 1)]  # the ≥ 10× goal
 # The race fixture (issue 5: "dpor finds the oversell in fewer runs than
@@ -81,7 +84,7 @@ def first_failure(t):
 def label(k):
     spec, test, mf = k
     fixture = spec[:-len(".star")]
-    return "%s%s: %s" % (fixture, " --max-faults %d" % mf if spec == "retry.star" else "", test)
+    return "%s%s: %s" % (fixture, " --max-faults %d" % mf if spec in ("retry.star", "placements.star") else "", test)
 
 
 def exhaust_cell(r):

@@ -10,7 +10,10 @@
 #     failing trace replays to the same failure (exit 1, "replayed N/N");
 #   - placements: the retry fixture with --max-faults 1 passes completely
 #     (the retry masks one fault), with --max-faults 2 fails with the two
-#     writes named by occurrence;
+#     writes named by occurrence; k = 3 deterministic writes under a
+#     times=1 rule (placements.star) make exactly k + 1 runs with
+#     --max-faults 1, 1 + k + k(k-1)/2 with 2 and 2^k with 3, each
+#     placement named;
 #   - --json lists the class ids; --shard 1/2 and 2/2 together find exactly
 #     the unsharded class ids;
 #   - a budget smaller than the space says how many alternatives remain;
@@ -36,7 +39,7 @@ done
 
 TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
-for s in disjoint shared lost_update retry; do
+for s in disjoint shared lost_update retry placements; do
   sed "s#\"../../build/fixtures/#\"$FIX/#g" "$SRC/bench/explore/$s.star" >"$TMP/$s.star"
   grep -q "\"$FIX/explore_" "$TMP/$s.star" || { fail "could not point $s.star at $FIX"; exit 1; }
 done
@@ -131,6 +134,20 @@ expect_rc 1 "retry, two faults per run"
 expect_out 'complete: [0-9]+ runs = 1 class without faults \+ [0-9]+ placements' "two faults: exhausted"
 expect_out 'placed: 1st write of recorder to \$RUN/recorder/records\.log faulted \(deny EIO\); 2nd write' \
   "two faults on one record: named by occurrence"
+
+# k = 3 deterministic writes, each a placement (issue 5's count).
+for mf_runs_placed in "1 4 3" "2 7 6" "3 8 7"; do
+  read -r mf runs placed <<<"$mf_runs_placed"
+  run_faultbox explore placements.star --runs 50 --max-faults "$mf" -v
+  expect_rc 0 "three writes, --max-faults $mf"
+  expect_out "^--- PASS: test_three_writes: complete: $runs runs = 1 class without faults \\+ $placed placements\$" \
+    "three writes, --max-faults $mf: exactly $runs runs"
+  named=$(grep -c '^    placed: ' "$TMP/out")
+  [[ $named == "$placed" ]] && pass "--max-faults $mf: $placed placement runs, each named" ||
+    fail "--max-faults $mf: $named 'placed:' lines, wanted $placed"
+done
+expect_out 'placed: 1st write of journal to \$RUN/journal/journal\.log faulted \(deny EIO\); 2nd write of journal to \$RUN/journal/journal\.log faulted \(deny EIO\); 3rd write' \
+  "--max-faults 3: all three writes failed in one run, named"
 
 # --- usage ---------------------------------------------------------------------------
 run_faultbox explore disjoint.star --shard 3/2
