@@ -122,12 +122,19 @@ std::optional<explorer::Reversal> parse_reversal(const std::string& text, size_t
 // event, and which earlier decision's message it consumed. The trace keeps
 // no enabled sets, so add_enablers() has nothing to read: an accept enabled
 // by a connect is linked only when the recorder paired them. Faulted flags
-// stay false: a replayed run applies the spec's rules as written (no
-// placements are explored), so a rule faults the reversed run where it hits.
+// are the trace's placed steps (`# placements:`, an explored run): the
+// reversed run places those faults again and leaves the other rules as
+// written; without the line no placements are explored, so a rule faults
+// the reversed run where it hits.
 scheduler::RunRecord record_of_trace(const traces::TraceFile& trace,
                                      const std::vector<const traces::TraceEvent*>& decisions) {
   scheduler::RunRecord record;
-  for (const traces::TraceEvent* e : decisions) record.decisions.push_back({scheduler::event_ref(e->identity), false});
+  const std::vector<uint64_t> none;
+  const std::vector<uint64_t>& placed = trace.header.placed ? *trace.header.placed : none;
+  for (const traces::TraceEvent* e : decisions) {
+    const bool faulted = std::binary_search(placed.begin(), placed.end(), static_cast<uint64_t>(e->step));
+    record.decisions.push_back({scheduler::event_ref(e->identity), faulted});
+  }
   record.caused_by = explorer::caused_by_from_trace(trace, record.decisions.size());
   return record;
 }
@@ -182,6 +189,7 @@ int replay_reversed(const ReplayOptions& options, const traces::TraceFile& trace
   if (!probe_kernel_or_report("replay")) return kExitEnvironment;
   RunSetup setup(spec, host, spec_path, spec_dir);
   setup.verbose = options.verbose;
+  setup.explored_placements = h.placed.has_value();
   if (setup.spec_sha256 != h.spec_sha256)
     std::cout << "warning: " << spec_path << " changed since the trace was recorded (sha256 differs)\n";
   RunOutcome o = run_schedule(setup, test, m.schedule, "reversed", h.seed, h.run);
@@ -368,12 +376,21 @@ int run_replay(const ReplayOptions& options) {
   }
   const size_t total = prefix.size();
   mode.strategy = std::make_unique<scheduler::PrefixStrategy>(std::move(prefix), nullptr, "replay");
+  // An explored run: its faults go where it placed them, not where the
+  // rules' own times=/probability= would put them.
+  if (h.placed) mode.strategy = std::make_unique<scheduler::PlacementReplayStrategy>(std::move(mode.strategy), *h.placed);
 
   std::cout << "replaying " << options.trace << ": " << h.test << " (run " << h.run << ", " << h.strategy
-            << " seed " << h.seed << "), " << total << " decisions\n";
+            << " seed " << h.seed << "), " << total << " decisions";
+  if (h.placed)
+    std::cout << ", " << (h.placed->empty() ? std::string("no fault placements")
+                                            : std::to_string(h.placed->size()) + " fault placement" +
+                                                  (h.placed->size() == 1 ? "" : "s") + " as explored");
+  std::cout << "\n";
   return guarded([&] {
     RunSetup setup(*spec, host, spec_path, spec_dir);
     setup.verbose = options.verbose;
+    setup.explored_placements = h.placed.has_value();
     // The same files? The setup hashed them for this run's own trace.
     if (setup.spec_sha256 != h.spec_sha256)
       std::cout << "warning: " << spec_path << " changed since the trace was recorded (sha256 differs)\n";

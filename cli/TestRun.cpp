@@ -232,6 +232,9 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
   if (decisions) {
     decisions->test_ended(engine::Driver::kTestFiber, out.passed ? "pass" : "fail");
     out.trace.header.warnings = decisions->warnings();
+    // Explored placements: where this run placed its faults, so a replay
+    // places them again (rules with times= would otherwise apply as written).
+    if (setup.explored_placements && serialized) out.trace.header.placed = decisions->placed_steps();
     out.trace.events = decisions->recorder().events();
     out.decisions = decisions->decisions();
   }

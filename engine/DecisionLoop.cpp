@@ -284,6 +284,7 @@ void DecisionLoop::decide() {
     // Only ever offered for a parked event a placement rule could hit.
     if (c.parked == SIZE_MAX) throw std::logic_error("a fault placed on a driver step");
     run_.rules().place_next();
+    placed_steps_.push_back(step_);
   }
   if (c.parked != SIZE_MAX) {
     release_parked(c.parked, step_, recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread));

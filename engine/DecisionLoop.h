@@ -144,6 +144,10 @@ class DecisionLoop final : public NotificationSink {
   // `sink` must outlive the loop or be reset first.
   void record_timings(std::vector<Timing>* sink) { timings_ = sink; }
   const std::vector<std::string>& warnings() const { return warnings_; }
+  // With explored placements: the decisions (1, 2, …) at which the
+  // strategy placed a fault — what a replay must place again (the trace
+  // header's `# placements:` line).
+  const std::vector<uint64_t>& placed_steps() const { return placed_steps_; }
   const recorder::Recorder& recorder() const { return recorder_; }
 
   // NotificationSink
@@ -238,6 +242,7 @@ class DecisionLoop final : public NotificationSink {
   // decision (recording also happens inside a fiber's step).
   std::optional<scheduler::Divergence> divergence_;
   std::vector<std::string> warnings_;
+  std::vector<uint64_t> placed_steps_;
   std::chrono::steady_clock::duration idle_{};
   bool idle_warned_ = false;
   std::vector<std::string> expected_outcomes_;

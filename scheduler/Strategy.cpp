@@ -1,5 +1,7 @@
 #include "scheduler/Strategy.h"
 
+#include <algorithm>
+
 namespace faultbox::scheduler {
 
 Divergence::Divergence(uint64_t s, std::string exp, std::vector<std::string> en, std::string why)
@@ -77,6 +79,16 @@ void PrefixStrategy::finished(uint64_t decisions) {
                      "the test ended after " + std::to_string(decisions) + " decisions but the trace has " +
                          std::to_string(prefix_.size()));
   if (then_) then_->finished(decisions);
+}
+
+PlacementReplayStrategy::PlacementReplayStrategy(std::unique_ptr<Strategy> inner, std::vector<uint64_t> placed_steps)
+    : inner_(std::move(inner)), placed_(std::move(placed_steps)) {}
+
+size_t PlacementReplayStrategy::choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) {
+  placing_ = false;
+  const size_t pick = inner_->choose(enabled, step);  // may throw Divergence: then nothing is placed
+  placing_ = std::binary_search(placed_.begin(), placed_.end(), step);
+  return pick;
 }
 
 }  // namespace faultbox::scheduler

@@ -88,4 +88,26 @@ class PrefixStrategy final : public Strategy {
   uint64_t followed_ = 0;
 };
 
+// Replays the fault placements of an explored run (the trace's
+// `# placements:` line; DecisionLoop::placed_steps): wraps the replay's
+// strategy and places a fault at exactly the recorded decisions, so the
+// rules with times=/probability= fire where exploration placed them, not as
+// written. A placement the run cannot make again (no placement rule hits the
+// chosen event) shows as that decision's outcome differing from the
+// recorded one: a divergence, never a silently different run.
+class PlacementReplayStrategy final : public Strategy {
+ public:
+  PlacementReplayStrategy(std::unique_ptr<Strategy> inner, std::vector<uint64_t> placed_steps);
+  std::string name() const override { return inner_->name(); }
+  size_t choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) override;
+  void finished(uint64_t decisions) override { inner_->finished(decisions); }
+  void offer_placements(const std::vector<bool>& faultable) override { inner_->offer_placements(faultable); }
+  bool fault_chosen() const override { return placing_; }
+
+ private:
+  std::unique_ptr<Strategy> inner_;
+  std::vector<uint64_t> placed_;  // increasing
+  bool placing_ = false;
+};
+
 }  // namespace faultbox::scheduler

@@ -104,6 +104,13 @@ std::string write_shiviz(const TraceFile& trace) {
   header_line(out, "# verdict: " + one_line(h.verdict));
   header_line(out, std::string("# replayable: ") + (h.replayable ? "yes" : "no (--free)"));
   if (!h.schedule.empty()) header_line(out, "# schedule: " + one_line(h.schedule));
+  if (h.placed) {
+    std::string line = "# placements: ";
+    if (h.placed->empty()) line += "none placed";
+    for (size_t i = 0; i < h.placed->size(); ++i)
+      line += (i == 0 ? "placed at steps " : ", ") + std::to_string((*h.placed)[i]);
+    header_line(out, line);
+  }
   for (const std::string& w : h.warnings) header_line(out, "# warning: " + one_line(w));
   for (const TraceEvent& e : trace.events) {
     out += e.host;

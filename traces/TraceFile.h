@@ -13,6 +13,8 @@
 //   # verdict: FAIL faultbox.star:23 checkout should succeed …
 //   # replayable: yes                              "no (--free)" for free runs
 //   # schedule: pct depth=3 k=40 change-points=7,19   optional (explore's strategies)
+//   # placements: placed at steps 4, 9             optional: the run explored fault placements
+//                                                  ("none placed" when it placed none)
 //   # warning: …                                   zero or more (determinism warnings)
 //   api {"api":1}
 //   step=1 api connect redis.main #1 @t1 -> deny ECONNREFUSED [Redis down]
@@ -30,6 +32,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -104,6 +107,11 @@ struct TraceHeader {
   // What the strategy chose beyond its name and seed (`# schedule:`): pct's
   // change points, a permutation's index; "" when nothing.
   std::string schedule;
+  // Set when the run explored fault placements (`faultbox explore`: rules
+  // with times=/probability= fire only where the strategy placed them): the
+  // decisions at which it placed one, in order. A replay places them again
+  // at the same decisions; without the line the rules apply as written.
+  std::optional<std::vector<uint64_t>> placed;
   std::vector<std::string> warnings;  // determinism warnings, one line each
   bool operator==(const TraceHeader&) const = default;
 };

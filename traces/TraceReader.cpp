@@ -115,7 +115,7 @@ class Parser {
   void header_line(size_t i) {
     const std::string_view line = lines_[i];
     const uint64_t n = i + 1;
-    static constexpr std::string_view kKeys[] = {"spec", "binary", "test", "verdict", "replayable", "schedule", "warning"};
+    static constexpr std::string_view kKeys[] = {"spec", "binary", "test", "verdict", "replayable", "schedule", "placements", "warning"};
     if (line.substr(0, 2) != "# ") return;
     const std::string_view rest = line.substr(2);
     if (rest.substr(0, 15) == "faultbox trace ") fail(n, "second `# faultbox trace` line");
@@ -128,6 +128,27 @@ class Parser {
       field(n, key, value, rest);
       return;
     }
+  }
+
+  // "none placed" or "placed at steps 4, 9": increasing decision steps.
+  std::vector<uint64_t> placed_steps(uint64_t n, std::string_view value) {
+    static constexpr std::string_view kNone = "none placed", kAt = "placed at steps ";
+    const std::string how = "placements line must read `# placements: none placed` or `# placements: placed at steps N, N, …`";
+    std::vector<uint64_t> steps;
+    if (value == kNone) return steps;
+    if (value.substr(0, kAt.size()) != kAt) fail(n, how);
+    std::string_view rest = value.substr(kAt.size());
+    for (;;) {
+      const size_t comma = rest.find(',');
+      const std::string_view item = trim(rest.substr(0, comma));
+      const std::optional<uint64_t> step = parse_trace_number(item);
+      if (!step || *step == 0) fail(n, "placed step `" + std::string(item) + "` is not a positive number; " + how);
+      if (!steps.empty() && *step <= steps.back()) fail(n, "placed steps must increase: " + std::string(item) + " after " + std::to_string(steps.back()));
+      steps.push_back(*step);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+    return steps;
   }
 
   void once(uint64_t n, std::string_view key) {
@@ -179,6 +200,9 @@ class Parser {
     } else if (key == "schedule") {
       once(n, key);
       h.schedule = std::string(value);
+    } else if (key == "placements") {
+      once(n, key);
+      h.placed = placed_steps(n, value);
     } else if (key == "warning") {
       h.warnings.emplace_back(value);
     }

@@ -161,6 +161,30 @@ TEST(PrefixStrategy, SeveralUnclaimedThreadsWithoutTheRecordedOrdinalDiverge) {
   EXPECT_THROW(replay.choose({on("t4"), on("t5")}, 1), Divergence);
 }
 
+TEST(PlacementReplayStrategy, PlacesAFaultAtExactlyTheRecordedSteps) {
+  auto prefix = std::make_unique<PrefixStrategy>(
+      std::vector<traces::EventIdentity>{id("api", "read"), id("redis", "write"), id("test", "POST")}, nullptr,
+      "replay");
+  PlacementReplayStrategy s(std::move(prefix), {2});
+  EXPECT_EQ(s.name(), "replay");
+  std::vector<bool> placed;
+  for (uint64_t step = 1; step <= 3; ++step) {
+    s.offer_placements({true, true, true});
+    EXPECT_EQ(s.choose(three(), step), step - 1);  // the prefix decides the event
+    placed.push_back(s.fault_chosen());
+  }
+  EXPECT_EQ(placed, (std::vector<bool>{false, true, false}));
+  EXPECT_NO_THROW(s.finished(3));
+}
+
+TEST(PlacementReplayStrategy, ADivergingChoicePlacesNothing) {
+  auto prefix = std::make_unique<PrefixStrategy>(std::vector<traces::EventIdentity>{id("search", "read")}, nullptr,
+                                                 "replay");
+  PlacementReplayStrategy s(std::move(prefix), {1});
+  EXPECT_THROW(s.choose(three(), 1), Divergence);
+  EXPECT_FALSE(s.fault_chosen());
+}
+
 }  // namespace
 }  // namespace faultbox::scheduler
 

@@ -92,6 +92,29 @@ TEST(TraceReader, ReadsBackTheScheduleLine) {
   EXPECT_TRUE(validate_trace_text(text).empty());
 }
 
+TEST(TraceReader, ReadsBackThePlacementsLine) {
+  TraceFile t = sample_trace();
+  t.header.placed = std::vector<uint64_t>{1, 2};
+  std::string text = write_shiviz(t);
+  EXPECT_NE(text.find("\n# placements: placed at steps 1, 2\n"), std::string::npos);
+  EXPECT_EQ(parse_trace(text).trace, t);
+  EXPECT_TRUE(validate_trace_text(text).empty());
+  t.header.placed = std::vector<uint64_t>{};  // explored, none placed: not the same as no line
+  text = write_shiviz(t);
+  EXPECT_NE(text.find("\n# placements: none placed\n"), std::string::npos);
+  EXPECT_EQ(parse_trace(text).trace, t);
+  EXPECT_EQ(parse_trace(write_shiviz(sample_trace())).trace.header.placed, std::nullopt);
+}
+
+TEST(TraceReader, RejectsMalformedPlacementsLines) {
+  expect_format_error(with_inserted(9, "# placements: at 3"), 9, "placements line must read");
+  expect_format_error(with_inserted(9, "# placements: placed at steps 2, x"), 9, "placed step `x` is not a positive number");
+  expect_format_error(with_inserted(9, "# placements: placed at steps 0"), 9, "placed step `0` is not a positive number");
+  expect_format_error(with_inserted(9, "# placements: placed at steps 3, 3"), 9, "placed steps must increase: 3 after 3");
+  expect_format_error(with_inserted(9, "# placements: none placed\n# placements: none placed"), 10,
+                      "second `# placements:` line");
+}
+
 TEST(TraceReader, SkipsUnknownHeaderLines) {
   const std::string text = with_inserted(8, "# coverage: 73% of api.c");
   EXPECT_EQ(parse_trace(text).trace, sample_trace());
