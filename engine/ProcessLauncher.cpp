@@ -71,7 +71,8 @@ const char* step_name(int step) {
   if (::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) child_fail(errfd, ChildStep::NoNewPrivs);
   long listener = ::syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SeccompProgram::kInstallFlags, &prog);
   if (listener < 0) child_fail(errfd, ChildStep::Seccomp);
-  // From here until SIGCONT: no filtered syscall (dup3, getpid and kill are not).
+  // From here until SIGCONT: no filtered syscall (getpid, kill, and dup3 onto
+  // kListenerFd — the filter's one exception for dup3 — are not).
   if (listener != ProcessLauncher::kListenerFd &&
       ::dup3(static_cast<int>(listener), ProcessLauncher::kListenerFd, O_CLOEXEC) < 0)
     _exit(126);

@@ -289,7 +289,8 @@ void Run::start_service(const star::ServiceSpec& spec) {
     return rules_.decide(ev, inspector_, still_valid);
   };
   try {
-    services_.push_back(std::make_unique<ServiceInstance>(loop_, launcher_, spec.name, launch, log_path, decide));
+    services_.push_back(
+        std::make_unique<ServiceInstance>(loop_, launcher_, spec.name, launch, log_path, decide, inspector_));
   } catch (const EnvironmentError& e) {
     throw EnvironmentError("service " + spec.name + ": " + e.what());
   }
@@ -334,7 +335,8 @@ void Run::prepare_container(const star::ServiceSpec& spec) {
   ContainerSession* session = containers_.get();
   std::string id = started.id;
   services_.push_back(std::make_unique<ServiceInstance>(loop_, std::move(started.process), spec.name, log_path,
-                                                        decide, [session, id] { return session->logs(id); }));
+                                                        decide, [session, id] { return session->logs(id); },
+                                                        inspector_));
   record.instance = services_.back().get();
   service_map_.add_process(spec.name, record.instance->pid());
   register_group(spec.name, record.instance->pid());

@@ -153,7 +153,9 @@ class Run {
   ServiceMap service_map_;
   std::mt19937_64 rng_;
   FaultRules rules_;
-  TargetInspector inspector_;
+  // Watches every service's notifications (ServiceInstance), so its fd
+  // cache trusts what no watched call changed.
+  TargetInspector inspector_{TargetInspector::Watch::Notifications};
   ProcessLauncher launcher_;
   std::unique_ptr<HttpClient> http_;
   std::vector<Cgroup*> groups_;  // owned by cgroups_

@@ -1,5 +1,6 @@
 #include "engine/SeccompProgram.h"
 
+#include <linux/bpf.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -11,6 +12,8 @@
 #include <string>
 
 #include "engine/EngineError.h"
+#include "engine/FdTableWatch.h"
+#include "engine/ProcessLauncher.h"
 #include "engine/UniqueFd.h"
 #include "spec/vocabulary/Syscalls.h"
 
@@ -37,6 +40,27 @@ SeccompProgram SeccompProgram::build_standard() {
     int nr = seccomp_syscall_resolve_name(n.c_str());
     if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture (e.g. "open" on arm64)
     int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 0);
+    if (rc < 0) throw EnvironmentError(errno_message("libseccomp: cannot add rule for " + n, -rc));
+    program.notified_.push_back(nr);
+  }
+  // And every other way an fd number can change its file, for the fd
+  // cache's watch (FdTableWatch): answered CONTINUE at once, never faultable.
+  static_assert(ProcessLauncher::kListenerFd == FdTableWatch::kHandoverFd);
+  for (const std::string& n : fd_table_syscall_names()) {
+    int nr = seccomp_syscall_resolve_name(n.c_str());
+    if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture (dup2 on arm64)
+    int rc;
+    if (n == "dup3") {
+      // The launcher and the shim dup3 the listener onto the handover number
+      // before anybody holds it to answer: that one call must not notify.
+      rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 1, SCMP_A1_32(SCMP_CMP_NE, FdTableWatch::kHandoverFd));
+    } else if (n == "bpf") {
+      // Only running a BPF_PROG_TYPE_SYSCALL program can close fds
+      // (bpf_sys_close); the rest of bpf() stays unnotified.
+      rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 1, SCMP_A0_32(SCMP_CMP_EQ, BPF_PROG_TEST_RUN));
+    } else {
+      rc = seccomp_rule_add(ctx.get(), SCMP_ACT_NOTIFY, nr, 0);
+    }
     if (rc < 0) throw EnvironmentError(errno_message("libseccomp: cannot add rule for " + n, -rc));
     program.notified_.push_back(nr);
   }

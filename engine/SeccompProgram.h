@@ -1,5 +1,6 @@
 // The BPF program every service runs under: notify on each syscall of the
-// faultable vocabulary, allow everything else. Built with libseccomp in the
+// faultable vocabulary and on the calls that change fd tables (FdTableWatch),
+// allow everything else. Built with libseccomp in the
 // parent before fork and exported as raw BPF, because after fork the child
 // may only make raw syscalls (no malloc, no library calls).
 #pragma once

@@ -57,6 +57,7 @@ SeccompSupervisor::Received SeccompSupervisor::receive(SyscallEvent& ev) {
   ev.tid = static_cast<pid_t>(n->pid);
   ev.tgid = tgid_of(ev.tid);
   ev.nr = n->data.nr;
+  births_.observe(ev.tid, ev.tgid, ev.nr);
   ev.name = name_of(n->data.arch, n->data.nr);
   for (int i = 0; i < 6; ++i) ev.args[i] = n->data.args[i];
   return Received::Event;
@@ -80,14 +81,24 @@ bool SeccompSupervisor::respond(uint64_t id, Decision d) {
 
 pid_t SeccompSupervisor::tgid_of(pid_t tid) {
   auto it = tgid_cache_.find(tid);
-  if (it != tgid_cache_.end()) return it->second;
+  if (it != tgid_cache_.end()) {
+    KnownThread& k = it->second;
+    if (births_.unchanged_since(k.at)) return k.tgid;
+    // Something was born since: the tid may be a new thread's. It is still
+    // ours if it is, right now, a thread of the group we cached.
+    if (thread_alive(k.tgid, tid)) {
+      k.at = births_.now();
+      return k.tgid;
+    }
+    tgid_cache_.erase(it);
+  }
   pid_t tgid = thread_group_of(tid);
-  tgid_cache_.emplace(tid, tgid);
+  tgid_cache_.emplace(tid, KnownThread{tgid, births_.now()});
   return tgid;
 }
 
 void SeccompSupervisor::forget_thread_group(pid_t tgid) {
-  std::erase_if(tgid_cache_, [tgid](const auto& kv) { return kv.second == tgid; });
+  std::erase_if(tgid_cache_, [tgid](const auto& kv) { return kv.second.tgid == tgid; });
 }
 
 std::string_view SeccompSupervisor::name_of(uint32_t arch, int nr) {

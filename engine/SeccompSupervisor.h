@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/ThreadBirths.h"
 #include "engine/UniqueFd.h"
 
 namespace faultbox::engine {
@@ -69,7 +70,15 @@ class SeccompSupervisor {
 
   UniqueFd listener_;
   // tid → tgid: /proc/TID/status is read once per thread, not per syscall.
-  std::unordered_map<pid_t, pid_t> tgid_cache_;
+  // A tid is reused only after a birth under this filter (ThreadBirths):
+  // an answer from before the last one is re-validated by one statx of
+  // /proc/TGID/task/TID before it is used again.
+  struct KnownThread {
+    pid_t tgid = 0;
+    uint64_t at = 0;  // births_.now() when last validated
+  };
+  std::unordered_map<pid_t, KnownThread> tgid_cache_;
+  ThreadBirths births_;
   // nr → kernel name for the native arch; resolved once per number.
   std::vector<std::string> names_;
   bool sync_wake_up_ = false;

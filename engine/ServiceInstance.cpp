@@ -25,13 +25,17 @@ constexpr size_t kTailLines = 200;
 }  // namespace
 
 ServiceInstance::ServiceInstance(EventLoop& loop, const ProcessLauncher& launcher, std::string name,
-                                 const LaunchSpec& launch, const std::string& log_path, Decider decide)
+                                 const LaunchSpec& launch, const std::string& log_path, Decider decide,
+                                 TargetInspector& inspector)
     : loop_(loop),
       name_(std::move(name)),
       process_(launcher.launch(launch)),
       supervisor_(std::move(process_.listener)),
       log_(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)),
-      decide_(std::move(decide)) {
+      decide_(std::move(decide)),
+      inspector_(inspector) {
+  // Before the loop hands us any of its notifications.
+  inspector_.process_started();
   if (!log_) throw EnvironmentError(errno_message("cannot open the log file " + log_path, errno));
   for (int fd : {process_.stdout_pipe.get(), process_.stderr_pipe.get()}) {
     if (fd < 0) continue;
@@ -42,14 +46,17 @@ ServiceInstance::ServiceInstance(EventLoop& loop, const ProcessLauncher& launche
 }
 
 ServiceInstance::ServiceInstance(EventLoop& loop, LaunchedProcess process, std::string name,
-                                 const std::string& log_path, Decider decide, LogFetcher fetch_logs)
+                                 const std::string& log_path, Decider decide, LogFetcher fetch_logs,
+                                 TargetInspector& inspector)
     : loop_(loop),
       name_(std::move(name)),
       process_(std::move(process)),
       supervisor_(std::move(process_.listener)),
       log_(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644)),
       decide_(std::move(decide)),
+      inspector_(inspector),
       fetch_logs_(std::move(fetch_logs)) {
+  inspector_.process_started();
   if (!log_) throw EnvironmentError(errno_message("cannot open the log file " + log_path, errno));
   loop_.watch(supervisor_.fd(), EPOLLIN, [this](uint32_t ev) { on_listener(ev); });
 }
@@ -98,6 +105,9 @@ void ServiceInstance::on_listener(uint32_t events) {
     case SeccompSupervisor::Received::Event: break;
   }
   ++notifications_;
+  // At receipt, whatever happens to it next: the fd cache's watch must see
+  // a close before anything is decided after it.
+  inspector_.observe(ev);
   if (sink_ && sink_->park(*this, ev)) return;
   FaultOutcome o = decide_(ev, [this, id = ev.id] { return supervisor_.still_valid(id); });
   answer(ev.id, o);

@@ -23,6 +23,7 @@
 #include "engine/FaultOutcome.h"
 #include "engine/ProcessLauncher.h"
 #include "engine/SeccompSupervisor.h"
+#include "engine/TargetInspector.h"
 #include "engine/UniqueFd.h"
 
 namespace faultbox::engine {
@@ -49,16 +50,19 @@ class ServiceInstance {
 
   // Launches the service (throws EnvironmentError with a one-line cause) and
   // starts watching its listener and pipes on `loop`. `log_path` is created
-  // (appended to); `loop` must outlive this object.
+  // (appended to); `loop` must outlive this object. `inspector` (the run's,
+  // which must outlive this object too) is told of the process and sees
+  // every notification at receipt, before it is parked or decided: its fd
+  // cache watches the calls that change fd tables (FdTableWatch).
   ServiceInstance(EventLoop& loop, const ProcessLauncher& launcher, std::string name, const LaunchSpec& launch,
-                  const std::string& log_path, Decider decide);
+                  const std::string& log_path, Decider decide, TargetInspector& inspector);
   // Container mode: the process was launched by Docker and handed over by
   // the shim (`process` has no pipes: Docker owns the container's stdio).
   // `fetch_logs` returns everything the container wrote so far; drain()
   // appends what is new to the log file.
   using LogFetcher = std::function<std::string()>;
   ServiceInstance(EventLoop& loop, LaunchedProcess process, std::string name, const std::string& log_path,
-                  Decider decide, LogFetcher fetch_logs);
+                  Decider decide, LogFetcher fetch_logs, TargetInspector& inspector);
   ~ServiceInstance();
   ServiceInstance(const ServiceInstance&) = delete;
   ServiceInstance& operator=(const ServiceInstance&) = delete;
@@ -99,6 +103,7 @@ class ServiceInstance {
   SeccompSupervisor supervisor_;
   UniqueFd log_;
   Decider decide_;
+  TargetInspector& inspector_;
   NotificationSink* sink_ = nullptr;
   std::deque<std::string> tail_;  // complete lines, bounded
   std::string partial_;           // the unterminated last line

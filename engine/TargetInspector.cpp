@@ -59,17 +59,26 @@ std::string normalized(const std::filesystem::path& p) {
 const FdFacts* TargetInspector::fd(pid_t tgid, int fd) {
   if (fd < 0) return nullptr;
   sweep_if_grown();
-  if (auto pit = procs_.find(tgid); pit != procs_.end()) {
-    auto& fds = pit->second.fds;
+  if (Process* p = live_process(tgid)) {
+    auto& fds = p->fds;
     if (auto fit = fds.find(fd); fit != fds.end()) {
-      const FdFacts& cached = fit->second;
-      if (still_names(pit->second, fd, cached)) {
-        if (cached.kind != FdKind::Socket || cached.socket.endpoints_stable()) {
-          ++stats_.cache_hits;
-          return &cached;
+      Entry& e = fit->second;
+      const bool stable = e.facts.kind != FdKind::Socket || e.facts.socket.endpoints_stable();
+      if (e.trusted && trustable(tgid, fd)) {
+        if (stable) {
+          ++stats_.trusted_hits;
+          return &e.facts;
         }
         // Same socket, endpoints may have moved (connect in progress, UDP
-        // re-connect): fall through and read them again.
+        // re-connect): read them again below.
+      } else if (still_names(*p, fd, e.facts)) {
+        if (stable) {
+          ++stats_.checked_hits;
+          // Out of flux now and it names what we learnt: from here on only
+          // a notification we see can change it.
+          e.trusted = trustable(tgid, fd);
+          return &e.facts;
+        }
       } else {
         ++stats_.cache_stale;
       }
@@ -78,9 +87,49 @@ const FdFacts* TargetInspector::fd(pid_t tgid, int fd) {
   }
   FdFacts facts;
   if (!inspect(tgid, fd, facts)) return nullptr;
-  auto [it, inserted] = procs_[tgid].fds.insert_or_assign(fd, std::move(facts));
-  (void)inserted;
-  return &it->second;
+  // inspect() made the process entry (duplicate() opens the pidfd).
+  Entry& e = procs_[tgid].fds.insert_or_assign(fd, Entry{std::move(facts), false}).first->second;
+  e.trusted = trustable(tgid, fd);
+  return &e.facts;
+}
+
+TargetInspector::Process* TargetInspector::live_process(pid_t tgid) {
+  auto it = procs_.find(tgid);
+  if (it == procs_.end()) return nullptr;
+  Process& p = it->second;
+  if (!watching_ || watch_.births().unchanged_since(p.alive_at)) return &p;
+  // Something was born since we last knew this process alive: if the
+  // process has exited, its pid may name the newborn. (Without the watch
+  // every hit is re-checked through fd_dir, which is bound to the process.)
+  ++stats_.liveness_polls;
+  pollfd pfd{p.pidfd.get(), POLLIN, 0};
+  // A pidfd polls readable once its process has exited.
+  if (!p.pidfd || ::poll(&pfd, 1, 0) != 0) {
+    procs_.erase(it);
+    return nullptr;
+  }
+  p.alive_at = watch_.births().now();
+  return &p;
+}
+
+void TargetInspector::observe(const SyscallEvent& ev) {
+  if (!watching_) return;
+  FdTableWatch::Change c = watch_.observe(ev);
+  if (c.kind == FdTableWatch::Change::Kind::None) return;
+  auto pit = procs_.find(c.tgid);
+  if (pit == procs_.end()) return;
+  auto& fds = pit->second.fds;
+  if (c.kind == FdTableWatch::Change::Kind::WholeTable) {
+    stats_.flux_drops += fds.size();
+    fds.clear();
+  } else if (c.lo == c.hi) {
+    stats_.flux_drops += fds.erase(static_cast<int>(c.lo));
+  } else {
+    stats_.flux_drops += std::erase_if(fds, [&c](const auto& kv) {
+      const auto n = static_cast<unsigned>(kv.first);
+      return c.lo <= n && n <= c.hi;
+    });
+  }
 }
 
 bool TargetInspector::still_names(const Process& p, int fd, const FdFacts& cached) {
@@ -108,6 +157,9 @@ UniqueFd TargetInspector::duplicate(pid_t tgid, int fd) {
       }
       ++stats_.pidfd_opens;
       p.pidfd.reset(pidfd);
+      // Alive now (pidfd_getfd below says so for sure): no poll needed until
+      // the next birth.
+      p.alive_at = watch_.births().now();
       // Opened after the pidfd: a cache entry exists only once pidfd_getfd
       // found the process alive, so both then name the same process (a pid
       // is not reused while its process lives). Without it (no /proc),

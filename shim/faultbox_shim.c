@@ -16,7 +16,9 @@
  *   the only execve is after a successful install and the go-ahead.
  * - Between installing the filter and the engine holding the listener, no
  *   filtered syscall (write, read, close, mmap, ... — the whole faultable
- *   vocabulary): nobody could answer it. Only dup3 runs there; the ppoll
+ *   vocabulary): nobody could answer it. Only dup3 runs there (onto
+ *   FAULTBOX_SHIM_LISTENER_FD, the one number the filter lets dup3 reach
+ *   unnotified: engine/FdTableWatch.h); the ppoll
  *   that follows is filtered, but the engine answers it once it holds the
  *   listener, which it can only do after dup3.
  * - No files needed (FROM scratch images), no allocation, static binary.
@@ -408,8 +410,9 @@ int main(int argc, char** argv) {
          errno_name(e), strerror(e), seccomp_cause(e));
   }
 
-  /* The filter is on. Until the engine holds the listener, only dup3 (not
-   * filtered). The kernel made the listener O_CLOEXEC; so is the copy. */
+  /* The filter is on. Until the engine holds the listener, only dup3 onto
+   * this number (not notified). The kernel made the listener O_CLOEXEC; so
+   * is the copy. */
   if (listener != FAULTBOX_SHIM_LISTENER_FD &&
       dup3((int)listener, FAULTBOX_SHIM_LISTENER_FD, O_CLOEXEC) != FAULTBOX_SHIM_LISTENER_FD)
     _exit(EXIT_CANNOT_RUN);  /* cannot say why: write is filtered and unanswered */

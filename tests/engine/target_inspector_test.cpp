@@ -102,7 +102,7 @@ TEST(TargetInspector, DescribesFilesAndNoticesANumberReused) {
   EXPECT_EQ(facts->kind, FdKind::RegularFile);
   EXPECT_EQ(facts->path, f.path);
   ASSERT_NE(insp.fd(self, f.fd.get()), nullptr);
-  EXPECT_EQ(insp.stats().cache_hits, 1u);
+  EXPECT_EQ(insp.stats().checked_hits, 1u);
   EXPECT_EQ(insp.stats().inspections, 1u);
 
   // dup2 a socket onto the same number: no close() anyone could watch.
@@ -179,7 +179,7 @@ TEST(TargetInspector, ReChecksAnotherProcessAcrossDup2AndExit) {
   EXPECT_EQ(facts->kind, FdKind::RegularFile);
   EXPECT_EQ(facts->path, f.path);
   ASSERT_NE(insp.fd(child, num), nullptr);
-  EXPECT_EQ(insp.stats().cache_hits, 1u) << "inspection and re-check spell (dev, ino) alike";
+  EXPECT_EQ(insp.stats().checked_hits, 1u) << "inspection and re-check spell (dev, ino) alike";
 
   char c = 'g';
   ASSERT_EQ(::write(go[1], &c, 1), 1);
@@ -207,7 +207,7 @@ TEST(TargetInspector, HoldsNoReferenceToTheFilesItChecks) {
   pid_t self = ::getpid();
   ASSERT_NE(insp.fd(self, p[1]), nullptr);
   ASSERT_NE(insp.fd(self, p[1]), nullptr);
-  EXPECT_EQ(insp.stats().cache_hits, 1u);
+  EXPECT_EQ(insp.stats().checked_hits, 1u);
   ::close(p[1]);
   char c;
   EXPECT_EQ(::read(p[0], &c, 1), 0) << "the write end is still open somewhere: " << std::strerror(errno);
