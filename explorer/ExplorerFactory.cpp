@@ -21,6 +21,9 @@ std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& c) {
     o.max_faults = c.max_faults;
     o.shard = static_cast<uint32_t>(i);
     o.shards = static_cast<uint32_t>(n);
+    // The early reversals first: a bug behind one preemption comes before
+    // the permutations of later events (OptimalDpor.h).
+    o.order = DporOrder::PreemptionsFirst;
     return std::make_unique<OptimalDpor>(o);
   }
   if (c.strategy == "random") return std::make_unique<RandomExplorer>(c.seed, i, n);

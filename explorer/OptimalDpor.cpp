@@ -51,9 +51,17 @@ class Fnv1a {
   uint64_t hash_ = 1469598103934665603ull;
 };
 
+// splitmix64: the Random order's draws, the same on every machine.
+uint64_t splitmix64(uint64_t& state) {
+  uint64_t z = (state += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
+}
+
 }  // namespace
 
-OptimalDpor::OptimalDpor(DporOptions options) : options_(options) {
+OptimalDpor::OptimalDpor(DporOptions options) : options_(options), draws_(options.order_seed) {
   if (options_.shards == 0 || options_.shard >= options_.shards)
     throw std::invalid_argument("dpor: shard " + std::to_string(options_.shard) + "/" +
                                 std::to_string(options_.shards) + " is not one of 0.." +
@@ -63,52 +71,83 @@ OptimalDpor::OptimalDpor(DporOptions options) : options_(options) {
 
 std::unique_ptr<scheduler::Strategy> OptimalDpor::next_run() {
   if (outstanding_) throw std::logic_error("dpor: next_run() before the previous run's finished_run()");
-  if (!started_) {
-    started_ = true;
+  if (!root_) {
     first_run_ = true;
-    path_.assign(1, Node{});
+    root_ = std::make_unique<Node>();
+    root_->serial = serials_++;
+    live_nodes_ = peak_live_nodes_ = 1;
+    run_.assign(1, root_.get());
+    branch_depth_ = 0;
   } else {
     first_run_ = false;
-    // Backtrack: a node whose wakeup tree is empty is done; the branch it
-    // took is explored and sleeps at it from now on (Algorithm 2, line 16).
-    while (!path_.empty()) {
-      Node& node = path_.back();
-      if (node.taken) {
-        node.sleep.push_back(*node.taken);
-        node.taken.reset();
-      }
-      if (!node.wakeup.empty()) break;
-      path_.pop_back();
-    }
-    if (path_.empty()) return nullptr;
-    branch_node_ = path_.size() - 1;
-    // Down the leftmost sequence; each node on it keeps the siblings.
-    WakeupTree::Branch branch = path_.back().wakeup.take_leftmost();
+    Node* at = choose_branch_node();
+    if (!at) return nullptr;
+    run_.assign(at->depth + 1, nullptr);
+    for (Node* n = at; n; n = n->parent) run_[n->depth] = n;
+    branch_depth_ = at->depth;
+    // Down the leftmost sequence; each new node keeps its siblings.
+    WakeupTree::Branch branch = at->wakeup.take_leftmost();
+    wakeup_changed(*at);
     for (;;) {
-      Node& node = path_.back();
-      node.taken = branch.event;
-      Node next;
-      next.sleep = propagate(node.sleep, branch.event);
-      next.faults = node.faults + (branch.event.faulted ? 1 : 0);
-      if (branch.subtree.empty()) {
-        path_.push_back(std::move(next));
-        break;
-      }
+      Node& next = start_child(*run_.back(), branch.event);
+      run_.push_back(&next);
+      if (branch.subtree.empty()) break;
       WakeupTree::Branch child = branch.subtree.take_leftmost();
       next.wakeup = std::move(branch.subtree);
-      path_.push_back(std::move(next));
+      wakeup_changed(next);
       branch = std::move(child);
     }
   }
-  prefix_size_ = path_.size() - 1;
-  prefix_sleep_ = path_.back().sleep;
+  prefix_size_ = run_.size() - 1;
+  prefix_sleep_ = run_.back()->sleep;
 
   scheduler::Schedule schedule;
   schedule.max_faults = options_.max_faults;
-  for (size_t k = 0; k < prefix_size_; ++k) schedule.prefix.push_back(*path_[k].taken);
+  for (size_t k = 1; k < run_.size(); ++k) schedule.prefix.push_back(run_[k]->via);
   schedule.sleep = prefix_sleep_;
   outstanding_ = true;
   return std::make_unique<scheduler::ScheduleStrategy>(std::move(schedule), name());
+}
+
+OptimalDpor::Node& OptimalDpor::start_child(Node& parent, const Decision& d) {
+  auto child = std::make_unique<Node>();
+  child->parent = &parent;
+  child->via = d;
+  child->depth = parent.depth + 1;
+  child->serial = serials_++;
+  // Every sibling started before it, freed or not, is one depth-first
+  // would have finished by now: the new child sleeps on it (header, (2)).
+  std::vector<Decision> sleep = parent.sleep;
+  for (const auto& sibling : parent.children) sleep.push_back(sibling->via);
+  child->sleep = propagate(sleep, d);
+  child->faults = parent.faults + (d.faulted ? 1 : 0);
+  child->preemptions = parent.preemptions + (preempts(parent, d) ? 1 : 0);
+  parent.children.push_back(std::move(child));
+  peak_live_nodes_ = std::max(peak_live_nodes_, ++live_nodes_);
+  return *parent.children.back();
+}
+
+bool OptimalDpor::preempts(const Node& at, const Decision& next) {
+  if (at.depth == 0 || next.event.process == at.via.event.process) return false;
+  // Not recorded: any switch counts (an upper bound).
+  if (!at.enabled) return true;
+  return std::binary_search(at.enabled->begin(), at.enabled->end(), at.via.event.process);
+}
+
+void OptimalDpor::learn_enabled(const scheduler::RunRecord& record, size_t begin, size_t end) {
+  end = std::min({end, record.enabled.size(), run_.size()});
+  for (size_t k = begin; k < end; ++k) {
+    std::vector<std::string> processes;
+    for (const scheduler::EventRef& e : record.enabled[k]) processes.push_back(e.process);
+    std::sort(processes.begin(), processes.end());
+    processes.erase(std::unique(processes.begin(), processes.end()), processes.end());
+    run_[k]->enabled = std::move(processes);
+    run_[k]->priority.reset();
+    if (k + 1 < run_.size()) {
+      run_[k + 1]->preemptions = run_[k]->preemptions + (preempts(*run_[k], run_[k + 1]->via) ? 1 : 0);
+      run_[k + 1]->priority.reset();
+    }
+  }
 }
 
 RunVerdict OptimalDpor::finished_run(scheduler::RunRecord record) {
@@ -120,27 +159,24 @@ RunVerdict OptimalDpor::finished_run(scheduler::RunRecord record) {
   if (record.enabled.size() != d.size())
     throw std::invalid_argument("dpor: the run record has " + std::to_string(d.size()) + " decisions but " +
                                 std::to_string(record.enabled.size()) + " enabled sets");
+  learn_enabled(record, 0, prefix_size_);
 
   // The nodes past the prefix, each with the sleep set the run had there.
-  std::vector<Decision> sleep = prefix_sleep_;
   std::optional<size_t> blocked;
   for (size_t k = prefix_size_; k < d.size(); ++k) {
+    Node& node = *run_[k];
+    learn_enabled(record, k, k + 1);
     // Blocked: nothing awake, allowed or (within the budget) faulted —
     // ScheduleStrategy's continuation had nothing left to prefer.
     const auto& enabled = record.enabled[k];
-    const bool budget = path_[k].faults < options_.max_faults;
+    const bool budget = node.faults < options_.max_faults;
     if (std::none_of(enabled.begin(), enabled.end(), [&](const scheduler::EventRef& e) {
-          return !asleep(sleep, e, false) || (budget && e.faultable && !asleep(sleep, e, true));
+          return !asleep(node.sleep, e, false) || (budget && e.faultable && !asleep(node.sleep, e, true));
         })) {
       blocked = k;
       break;
     }
-    path_[k].taken = d[k];
-    sleep = propagate(sleep, d[k]);
-    Node next;
-    next.sleep = sleep;
-    next.faults = path_[k].faults + (d[k].faulted ? 1 : 0);
-    path_.push_back(std::move(next));
+    run_.push_back(&start_child(node, d[k]));
   }
 
   RunVerdict verdict;
@@ -154,16 +190,17 @@ RunVerdict OptimalDpor::finished_run(scheduler::RunRecord record) {
     ++counts_.sleep_blocked;
     verdict.kind = RunVerdict::Kind::SleepBlocked;
     analyse(record, *blocked);
-    return verdict;
-  }
-  if (classes_.insert(verdict.class_id).second) {
-    verdict.kind = RunVerdict::Kind::NewClass;
-    if (std::any_of(d.begin(), d.end(), [](const Decision& x) { return x.faulted; })) ++placements_;
   } else {
-    verdict.kind = RunVerdict::Kind::Redundant;
-    ++counts_.redundant;
+    if (classes_.insert(verdict.class_id).second) {
+      verdict.kind = RunVerdict::Kind::NewClass;
+      if (std::any_of(d.begin(), d.end(), [](const Decision& x) { return x.faulted; })) ++placements_;
+    } else {
+      verdict.kind = RunVerdict::Kind::Redundant;
+      ++counts_.redundant;
+    }
+    analyse(record, d.size());
   }
-  analyse(record, d.size());
+  settle(*root_);
   return verdict;
 }
 
@@ -200,7 +237,7 @@ void OptimalDpor::analyse(const scheduler::RunRecord& record, size_t end) {
   for (size_t i = 0; i < d.size(); ++i) {
     if (d[i].faulted)
       insert(i, {Decision{d[i].event, false}});
-    else if (d[i].event.faultable && path_[i].faults < options_.max_faults)
+    else if (d[i].event.faultable && run_[i]->faults < options_.max_faults)
       insert(i, {Decision{d[i].event, true}});
   }
 }
@@ -211,40 +248,142 @@ RunVerdict OptimalDpor::diverged(const scheduler::RunRecord& record) {
   // dropped at the node where it failed (or at its branch point, if the run
   // left even the part of the path earlier runs followed) — it is never
   // marked explored, so it puts nothing to sleep.
-  size_t cut = std::max(record.decisions.size(), branch_node_);
-  cut = std::min(cut, path_.size() - 1);
-  path_.resize(cut + 1);
-  path_[cut].taken.reset();
+  const size_t cut = std::min(std::max(record.decisions.size(), branch_depth_), prefix_size_);
+  learn_enabled(record, 0, cut + 1);
+  if (cut < prefix_size_)
+    drop(run_[cut + 1]);
+  else if (cut > 0)
+    drop(run_[cut]);  // past the whole prefix: its last decision is the one dropped
+  settle(*root_);
   RunVerdict verdict;
   verdict.kind = RunVerdict::Kind::Diverged;
   return verdict;
 }
 
-void OptimalDpor::insert(size_t at, const std::vector<Decision>& v) {
-  Node& node = path_[at];
-  const int budget = options_.max_faults - node.faults - faults_in(v);
-  if (sleep_covers(node.sleep, v, budget)) return;
-  if (first_run_ && options_.shards > 1 && !node.wakeup.covering_child(v, budget) &&
-      !owned_by_this_shard(at, v.front()))
-    return;
-  node.wakeup.insert(v, budget);
+void OptimalDpor::drop(Node* child) {
+  uint64_t freed = 0;
+  std::vector<const Node*> stack{child};
+  while (!stack.empty()) {
+    const Node* n = stack.back();
+    stack.pop_back();
+    ++freed;
+    waiting_.erase(n->serial);
+    for (const auto& c : n->children) stack.push_back(c.get());
+  }
+  live_nodes_ -= freed;
+  auto& siblings = child->parent->children;
+  std::erase_if(siblings, [&](const std::unique_ptr<Node>& c) { return c.get() == child; });
 }
 
-bool OptimalDpor::owned_by_this_shard(size_t at, const Decision& first) const {
+bool OptimalDpor::settle(Node& node) {
+  // Children settle in start order: a later one waits for the earlier ones,
+  // whose runs may still deliver into its subtree.
+  while (!node.children.empty() && settle(*node.children.front())) {
+  }
+  if (!node.parent || !node.children.empty() || !node.wakeup.empty()) return false;
+  // Algorithm 2, line 16: an explored branch sleeps at its node.
+  node.parent->sleep.push_back(node.via);
+  drop(&node);
+  return true;
+}
+
+void OptimalDpor::insert(size_t at, const std::vector<Decision>& v) {
+  Node& node = *run_[at];
+  const int budget = options_.max_faults - node.faults - faults_in(v);
+  if (sleep_covers(node.sleep, v, budget)) return;
+  // The started children in start order: before this run's own one, they
+  // are what depth-first would have finished (covered, like the sleeping
+  // ones); after it, what depth-first would still have in the wakeup tree
+  // (the sequence goes down into the first weak initial among them).
+  const Node* own = run_[at + 1];
+  bool after_own = false;
+  for (const auto& child : node.children) {
+    if (child.get() == own) {
+      after_own = true;
+      continue;
+    }
+    std::vector<Decision> rest;
+    if (!weak_initial(child->via, v, budget, &rest)) continue;
+    if (after_own) deliver(*child, rest, budget);
+    return;
+  }
+  if (first_run_ && options_.shards > 1 && !node.wakeup.covering_child(v, budget) &&
+      !owned_by_this_shard(node, v.front()))
+    return;
+  if (node.wakeup.insert(v, budget)) wakeup_changed(node);
+}
+
+void OptimalDpor::deliver(Node& node, const std::vector<Decision>& w, int budget_after_w) {
+  // Used up: the runs through this node extend it.
+  if (w.empty()) return;
+  for (const auto& child : node.children) {
+    std::vector<Decision> rest;
+    if (weak_initial(child->via, w, budget_after_w, &rest)) return deliver(*child, rest, budget_after_w);
+  }
+  if (node.wakeup.insert(w, budget_after_w)) wakeup_changed(node);
+}
+
+bool OptimalDpor::owned_by_this_shard(const Node& at, const Decision& first) const {
+  std::vector<const Decision*> path;
+  for (const Node* n = &at; n->parent; n = n->parent) path.push_back(&n->via);
   Fnv1a h;
   auto add = [&](const Decision& d) {
     h.add(d.event.process);
     h.add(d.event.label);
     h.add_byte(d.faulted ? 'F' : 'A');
   };
-  for (size_t k = 0; k < at; ++k) add(*path_[k].taken);
+  for (auto it = path.rbegin(); it != path.rend(); ++it) add(**it);
   add(first);
   return h.value() % options_.shards == options_.shard;
 }
 
+void OptimalDpor::wakeup_changed(Node& node) {
+  node.priority.reset();
+  if (node.wakeup.empty())
+    waiting_.erase(node.serial);
+  else
+    waiting_.emplace(node.serial, &node);
+}
+
+int OptimalDpor::branch_preemptions(const Node& node) const {
+  int count = node.preemptions;
+  const Decision* previous = node.depth > 0 ? &node.via : nullptr;
+  bool first = true;
+  for (const Decision& d : node.wakeup.leftmost_sequence()) {
+    // The first step is judged by the node's recorded enabled set; past it,
+    // enabledness is unknown and every switch counts (an upper bound).
+    if (previous && d.event.process != previous->event.process && (!first || preempts(node, d))) ++count;
+    previous = &d;
+    first = false;
+  }
+  return count;
+}
+
+OptimalDpor::Node* OptimalDpor::choose_branch_node() {
+  if (waiting_.empty()) return nullptr;
+  Node* best = nullptr;
+  switch (options_.order) {
+    case DporOrder::DepthFirst:
+      for (const auto& [serial, n] : waiting_)
+        if (!best || n->depth > best->depth) best = n;
+      break;
+    case DporOrder::PreemptionsFirst:
+      for (const auto& [serial, n] : waiting_) {
+        if (!n->priority) n->priority = branch_preemptions(*n);
+        if (!best || *n->priority < *best->priority || (*n->priority == *best->priority && n->depth > best->depth))
+          best = n;
+      }
+      break;
+    case DporOrder::Random:
+      best = std::next(waiting_.begin(), static_cast<std::ptrdiff_t>(splitmix64(draws_) % waiting_.size()))->second;
+      break;
+  }
+  return best;
+}
+
 uint64_t OptimalDpor::pending() const {
   uint64_t n = 0;
-  for (const Node& node : path_) n += node.wakeup.leaves();
+  for (const auto& [serial, node] : waiting_) n += node->wakeup.leaves();
   return n;
 }
 
@@ -253,7 +392,7 @@ ExplorationStats OptimalDpor::stats() const {
   s.classes = classes_.size();
   s.placements = placements_;
   s.pending = pending();
-  s.exhausted = started_ && !outstanding_ && s.pending == 0;
+  s.exhausted = root_ && !outstanding_ && s.pending == 0;
   return s;
 }
 

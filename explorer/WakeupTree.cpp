@@ -94,4 +94,11 @@ WakeupTree::Branch WakeupTree::take_leftmost() {
   return b;
 }
 
+std::vector<scheduler::Decision> WakeupTree::leftmost_sequence() const {
+  std::vector<scheduler::Decision> out;
+  for (const WakeupTree* t = this; !t->children_.empty(); t = &t->children_.front().subtree)
+    out.push_back(t->children_.front().event);
+  return out;
+}
+
 }  // namespace faultbox::explorer

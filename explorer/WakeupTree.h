@@ -59,6 +59,9 @@ class WakeupTree {
   bool insert(const std::vector<scheduler::Decision>& w, int budget_after_w);
   // The leftmost child with its subtree, removed from the tree.
   Branch take_leftmost();
+  // The sequence take_leftmost() and its subtree's leftmost children would
+  // hand out (empty for an empty tree): what a run from here explores next.
+  std::vector<scheduler::Decision> leftmost_sequence() const;
 
  private:
   std::vector<Branch> children_;  // in the order ≺ (insertion order)

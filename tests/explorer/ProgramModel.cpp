@@ -98,7 +98,31 @@ std::string Program::describe() const {
   return out;
 }
 
-ProgramModel::ProgramModel(Program program) : program_(std::move(program)) {}
+ProgramModel::ProgramModel(Program program) : program_(std::move(program)) {
+  // Each event's identity and text but for its occurrence, made once: the
+  // model check builds enabled sets by the hundred thousand.
+  for (const Service& svc : program_.services) {
+    events_.emplace_back();
+    for (size_t t = 0; t < svc.threads.size(); ++t) {
+      events_.back().emplace_back();
+      for (const Instr& i : svc.threads[t].code) {
+        EventShape shape;
+        shape.identity.host = svc.name;
+        shape.identity.action = op_name(i.op);
+        shape.identity.resource = resource_of(i, svc.name);
+        shape.identity.thread = std::to_string(t + 1);
+        // "host action resource #N @tT": tokens hold no spaces, so " #"
+        // is where the occurrence goes.
+        const std::string text = shape.identity.text();
+        const size_t hash = text.find(" #");
+        const size_t after = text.find(' ', hash + 2);
+        shape.head = text.substr(0, hash + 2);
+        shape.tail = after == std::string::npos ? "" : text.substr(after);
+        events_.back().back().push_back(std::move(shape));
+      }
+    }
+  }
+}
 
 ProgramModel::State ProgramModel::initial() const {
   State s;
@@ -137,17 +161,15 @@ std::vector<ProgramModel::Enabled> ProgramModel::enabled(const State& s) const {
         auto q = s.backlog.find(svc.name);
         if (q == s.backlog.end() || q->second.empty()) continue;
       }
+      const EventShape& shape = events_[v][t][ts.pc];
       Enabled e;
-      e.identity.host = svc.name;
-      e.identity.action = op_name(i.op);
-      e.identity.resource = resource_of(i, svc.name);
+      e.identity = shape.identity;
       auto occ = s.occurrences.find({e.identity.host, e.identity.action, e.identity.resource});
       e.identity.occurrence = (occ == s.occurrences.end() ? 0 : occ->second) + 1;
-      e.identity.thread = std::to_string(t + 1);
       e.service = v;
       e.thread = t;
       e.faultable = i.faultable;
-      e.text = e.identity.text();
+      e.text = shape.head + std::to_string(e.identity.occurrence) + shape.tail;
       out.push_back(std::move(e));
     }
   }

@@ -130,6 +130,13 @@ class ProgramModel {
     bool faultable = false;
   };
 
+  // An instruction's event but for its occurrence: the identity, and its
+  // text() around the occurrence number.
+  struct EventShape {
+    traces::EventIdentity identity;
+    std::string head, tail;
+  };
+
   State initial() const;
   void settle(State& s, size_t service, size_t thread) const;
   // In canonical order.
@@ -140,6 +147,7 @@ class ProgramModel {
   void enumerate(const State& s, int faults_left, std::vector<scheduler::Decision>& path, Leaf& leaf) const;
 
   Program program_;
+  std::vector<std::vector<std::vector<EventShape>>> events_;  // [service][thread][pc]
 };
 
 }  // namespace faultbox::explorer::model

@@ -92,6 +92,18 @@ TEST(WakeupTree, ANewSequenceBecomesTheRightmostBranch) {
   EXPECT_TRUE(t.empty());
 }
 
+TEST(WakeupTree, TheLeftmostSequenceIsWhatTheNextRunFollows) {
+  const Decision a = ev("a", "/x"), c = ev("c", "/x"), d = ev("d", "/x");
+  WakeupTree t;
+  EXPECT_TRUE(t.leftmost_sequence().empty());
+  t.insert({a, c}, 0);
+  t.insert({c, a}, 0);
+  t.insert({a, d}, 0);
+  EXPECT_EQ(t.leftmost_sequence(), (std::vector<Decision>{a, c}));
+  t.take_leftmost();
+  EXPECT_EQ(t.leftmost_sequence(), (std::vector<Decision>{c, a}));
+}
+
 TEST(WakeupTree, ALeafDoesNotSwallowAFaultItsContinuationWouldNotPlace) {
   const Decision a = ev("a", "/x"), b = ev("b", "/y"), b_faulted = ev("b", "/y", true, true);
   WakeupTree t;
