@@ -9,7 +9,12 @@
 #     connect deny refusing faultbox's own step, parallel() against the api
 #     (results in argument order; tests/e2e/parallel_steps_test.sh has more);
 #   - SIGINT mid-run: exit 130, no process and no cgroup left behind;
-#   - kill -9 mid-run: the next run sweeps what the killed one left.
+#   - kill -9 mid-run: the next run sweeps what the killed one left;
+#   - examples/shop/explore.star under `faultbox explore --max-faults 1`: a
+#     placement rule (times=1) on the api's order writes is tried at every
+#     write; the tolerant test explores completely, the strict one reports
+#     each failing placement by occurrence with its trace, and that trace
+#     replays to the same failure with the fault placed where it was.
 # faultbox.star names the binaries of a build in build/; the copy tested here
 # points at this build's instead (the only change to the spec).
 # Usage (ctest): bash shop_faultbox_test.sh FAULTBOX SHOP_BIN_DIR SOURCE_DIR
@@ -185,6 +190,45 @@ else
   else
     fail "the second hanging run never had its services up"; kill -9 "$BG"; BG=""
   fi
+fi
+
+# --- explore: a placement rule on the shop ---------------------------------------------
+sed "s#\"../../build/examples/shop/#\"$SHOP_DIR/#" "$SRC/examples/shop/explore.star" >"$TMP/explore.star"
+(cd "$TMP" && exec timeout 600 "$FAULTBOX" explore explore.star --test test_orders_survive_one_disk_error \
+   --max-faults 1 --runs 200 -v) >"$TMP/out" 2>&1
+rc=$?
+[[ $rc == 0 ]] && pass "explore, tolerant test: exit 0" || { fail "explore, tolerant test: exit $rc"; cat "$TMP/out"; }
+# A divergence (a real service's nondeterminism, reported, never a class)
+# may follow the count; the claim checked is "complete".
+expect_out '^--- PASS: test_orders_survive_one_disk_error: complete: [0-9]+ runs = [0-9]+ classes? without faults \+ [1-9][0-9]* placements(; [0-9]+ divergences \(nondeterminism: see -v\))?$' \
+  "explore, tolerant test: every placement tried (complete)"
+for nth in 1st 2nd; do
+  expect_out "placed: $nth write of api to \\\$RUN/api/orders\\.log faulted \\(deny ENOSPC\\)" "explore: the $nth order write placed, named"
+done
+(cd "$TMP" && exec timeout 600 "$FAULTBOX" explore explore.star --test test_every_order_is_kept \
+   --max-faults 1 --runs 200 --trace-dir traces) >"$TMP/out" 2>&1
+rc=$?
+[[ $rc == 1 ]] && pass "explore, strict test: exit 1" || { fail "explore, strict test: exit $rc"; cat "$TMP/out"; }
+expect_out 'order (WIDGET|GADGET) was not stored: 507' "explore, strict test: the failing placements' message"
+nfail=$(grep -c '^    failing class ' "$TMP/out")
+nplaced=$(grep -cE '^      placed: [12](st|nd) write of api to \$RUN/api/orders\.log faulted' "$TMP/out")
+ntrace=0
+for t in $(sed -n 's/^      trace: //p' "$TMP/out"); do [[ -f "$TMP/$t" || -f "$t" ]] && ntrace=$((ntrace + 1)); done
+((nfail > 0 && nplaced == nfail && ntrace == nfail)) &&
+  pass "explore, strict test: $nfail failing classes, each with its placement and its trace" ||
+  fail "explore, strict test: $nfail failing classes, $nplaced named placements, $ntrace traces"
+trace=$(sed -n 's/^      trace: //p' "$TMP/out" | head -1)
+if [[ -n "$trace" ]]; then
+  grep -qE '^# placements: placed at steps [0-9]+$' "$TMP/$trace" &&
+    pass "the failing trace names its placed step" || fail "no '# placements:' line in $trace"
+  (cd "$TMP" && exec timeout 300 "$FAULTBOX" replay "$trace") >"$TMP/out" 2>&1
+  rc=$?
+  [[ $rc == 1 ]] && pass "replay of a placed failure: exit 1" || { fail "replay of a placed failure: exit $rc"; cat "$TMP/out"; }
+  expect_out '1 fault placement as explored' "replay: says it places the explored fault"
+  expect_out '^replayed ([0-9]+)/\1 decisions$' "replay: every decision followed"
+  expect_out '^verdict: FAIL .*order (WIDGET|GADGET) was not stored: 507.*\(as recorded\)$' "replay: the same failure"
+else
+  fail "no failing trace to replay"
 fi
 
 if ((failures > 0)); then
