@@ -30,6 +30,14 @@ std::string without_thread(const std::string& label) {
   return at == std::string::npos ? label : label.substr(0, at);
 }
 
+// A process name (Dependence.h's process_of: HOST or HOST@tTHREAD) split
+// back into host and thread ("" for the driver's hosts).
+std::pair<std::string, std::string> host_and_thread(const std::string& process) {
+  const size_t at = process.rfind("@t");
+  if (at == std::string::npos) return {process, ""};
+  return {process.substr(0, at), process.substr(at + 2)};
+}
+
 bool asleep(const std::vector<Decision>& sleep, const EventRef& e, bool faulted) {
   return std::any_of(sleep.begin(), sleep.end(), [&](const Decision& s) {
     return s.faulted == faulted && s.event.process == e.process && s.event.label == e.label;
@@ -57,25 +65,17 @@ size_t ScheduleStrategy::choose(const std::vector<traces::EventIdentity>& enable
   fault_chosen_ = false;
   auto offered = [&](size_t i) { return i < faultable.size() && faultable[i]; };
 
-  std::vector<EventRef> refs;
-  refs.reserve(enabled.size());
-  for (size_t i = 0; i < enabled.size(); ++i) refs.push_back(event_ref(enabled[i], offered(i)));
-
   if (step <= schedule_.prefix.size()) {
     const Decision& want = schedule_.prefix[step - 1];
-    std::optional<size_t> pick;
-    for (size_t i = 0; i < refs.size() && !pick; ++i)
-      if (refs[i].process == want.event.process && refs[i].label == want.event.label) pick = i;
-    if (!pick) {
-      // Which pooled worker takes a connection depends on wake-up order no
-      // syscall controls (DESIGN.md §4): another thread's identical event
-      // stands in for it, if it is the only one.
-      const std::string bare = without_thread(want.event.label);
-      std::vector<size_t> same;
-      for (size_t i = 0; i < refs.size(); ++i)
-        if (without_thread(refs[i].label) == bare) same.push_back(i);
-      if (same.size() == 1) pick = same.front();
-    }
+    // The event as recorded, by whichever thread plays the recorded one:
+    // which pooled worker takes a connection depends on wake-up order no
+    // syscall controls (DESIGN.md §4, ThreadRoles.h).
+    const auto [host, thread] = host_and_thread(want.event.process);
+    const std::string bare = without_thread(want.event.label);
+    std::vector<size_t> same;
+    for (size_t i = 0; i < enabled.size(); ++i)
+      if (without_thread(label_of(enabled[i])) == bare) same.push_back(i);
+    const std::optional<size_t> pick = pick_player(roles_, host, thread, enabled, same);
     if (!pick)
       throw Divergence(step, want.event.label, texts(enabled),
                        "decision " + std::to_string(step) + " expected " + want.event.label + " (" +
@@ -84,11 +84,18 @@ size_t ScheduleStrategy::choose(const std::vector<traces::EventIdentity>& enable
       throw Divergence(step, want.event.label, texts(enabled),
                        "decision " + std::to_string(step) + " expected a fault placed on " + want.event.label +
                            ", which no placement rule offered");
+    roles_.learn(host, thread, enabled[*pick].thread);
     fault_chosen_ = want.faulted;
     if (want.faulted) ++faults_;
-    last_process_ = refs[*pick].process;
+    last_process_ = want.event.process;
     return *pick;
   }
+
+  // In the recorded run's names from here on: the sleep set and the tree
+  // the prefix came from use them.
+  std::vector<EventRef> refs;
+  refs.reserve(enabled.size());
+  for (size_t i = 0; i < enabled.size(); ++i) refs.push_back(event_ref(roles_.canonical(enabled[i]), offered(i)));
 
   // After the prefix: awake events first; fewest preemptions, then by name.
   auto best_of = [&](auto eligible) -> std::optional<size_t> {
@@ -136,10 +143,12 @@ size_t RecordingStrategy::choose(const std::vector<traces::EventIdentity>& enabl
   const std::vector<bool> faultable = std::move(faultable_);
   faultable_.clear();
   const size_t pick = inner_->choose(enabled, step);
+  // In the names of the run the inner strategy follows (its choice may just
+  // have taught it who plays whom): one thread, one name across a tree.
   std::vector<EventRef> refs;
   refs.reserve(enabled.size());
   for (size_t i = 0; i < enabled.size(); ++i)
-    refs.push_back(event_ref(enabled[i], i < faultable.size() && faultable[i]));
+    refs.push_back(event_ref(inner_->canonical(enabled[i]), i < faultable.size() && faultable[i]));
   record_.decisions.push_back(Decision{refs.at(pick), inner_->fault_chosen()});
   record_.enabled.push_back(std::move(refs));
   return pick;

@@ -94,9 +94,11 @@ class ScheduleStrategy final : public Strategy {
   void offer_placements(const std::vector<bool>& faultable) override { faultable_ = faultable; }
   // Only ever true for an event offered as faultable.
   bool fault_chosen() const override { return fault_chosen_; }
+  traces::EventIdentity canonical(const traces::EventIdentity& id) const override { return roles_.canonical(id); }
 
  private:
   Schedule schedule_;
+  ThreadRoles roles_;  // who plays whom, learnt along the prefix
   std::string name_;
   std::vector<Decision> sleep_;  // the live sleep set (after the prefix)
   int faults_ = 0;               // placed so far in this run
@@ -117,6 +119,7 @@ class RecordingStrategy final : public Strategy {
   void finished(uint64_t decisions) override { inner_->finished(decisions); }
   void offer_placements(const std::vector<bool>& faultable) override;
   bool fault_chosen() const override { return inner_->fault_chosen(); }
+  traces::EventIdentity canonical(const traces::EventIdentity& id) const override { return inner_->canonical(id); }
   const RunRecord& record() const { return record_; }
   RunRecord take_record() { return std::move(record_); }
   Strategy& inner() { return *inner_; }

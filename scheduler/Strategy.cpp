@@ -28,6 +28,23 @@ std::vector<std::string> texts(const std::vector<traces::EventIdentity>& ids) {
 }
 }  // namespace
 
+std::optional<size_t> pick_player(const ThreadRoles& roles, const std::string& host, const std::string& recorded,
+                                  const std::vector<traces::EventIdentity>& enabled, const std::vector<size_t>& same) {
+  if (same.size() == 1) return same.front();
+  if (std::optional<std::string> known = roles.player(host, recorded)) {
+    for (size_t i : same)
+      if (enabled[i].thread == *known) return i;
+  } else {
+    std::vector<size_t> unclaimed;
+    for (size_t i : same)
+      if (!roles.claimed(host, enabled[i].thread)) unclaimed.push_back(i);
+    if (unclaimed.size() == 1) return unclaimed.front();
+  }
+  for (size_t i : same)
+    if (enabled[i].thread == recorded) return i;
+  return std::nullopt;
+}
+
 size_t PrefixStrategy::choose(const std::vector<traces::EventIdentity>& enabled, uint64_t step) {
   if (step <= prefix_.size()) {
     const traces::EventIdentity& want = prefix_[step - 1];
@@ -46,23 +63,11 @@ size_t PrefixStrategy::choose(const std::vector<traces::EventIdentity>& enabled,
     // known to play the recorded thread; else the only one not known to play
     // another; else the same ordinal. A choice teaches the correspondence.
     auto take = [&](size_t i) {
-      thread_of_[{want.host, want.thread}] = enabled[i].thread;
-      recorded_of_[{want.host, enabled[i].thread}] = want.thread;
+      roles_.learn(want.host, want.thread, enabled[i].thread);
       ++followed_;
       return i;
     };
-    if (same.size() == 1) return take(same.front());
-    if (auto known = thread_of_.find({want.host, want.thread}); known != thread_of_.end()) {
-      for (size_t i : same)
-        if (enabled[i].thread == known->second) return take(i);
-    } else {
-      std::vector<size_t> unclaimed;
-      for (size_t i : same)
-        if (!recorded_of_.count({want.host, enabled[i].thread})) unclaimed.push_back(i);
-      if (unclaimed.size() == 1) return take(unclaimed.front());
-    }
-    for (size_t i : same)
-      if (enabled[i].thread == want.thread) return take(i);
+    if (std::optional<size_t> i = pick_player(roles_, want.host, want.thread, enabled, same)) return take(*i);
     throw Divergence(step, want.text(), texts(enabled),
                      "decision " + std::to_string(step) + " expected " + want.text() + ", which is not enabled");
   }

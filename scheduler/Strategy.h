@@ -10,11 +10,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "scheduler/ThreadRoles.h"
 #include "traces/TraceFile.h"
 
 namespace faultbox::scheduler {
@@ -38,6 +40,11 @@ class Strategy {
   // the defaults, and the rules apply as written.
   virtual void offer_placements(const std::vector<bool>& faultable) { (void)faultable; }
   virtual bool fault_chosen() const { return false; }
+  // `id` in the names of the run this strategy follows (ThreadRoles.h): a
+  // strategy that follows a recorded schedule renames this run's threads
+  // into the recorded ones; the others return `id` unchanged. Valid for the
+  // identities of the last choose() after it returned.
+  virtual traces::EventIdentity canonical(const traces::EventIdentity& id) const { return id; }
 };
 
 // A run left the decisions it was asked to follow: replay's mismatch, or an
@@ -61,6 +68,13 @@ class RandomStrategy final : public Strategy {
   std::mt19937_64 rng_;
 };
 
+// Among `same` (indices into `enabled` of events equal to a recorded one
+// but for the thread), the one whose thread plays `recorded` of `host`: the
+// only one; else the known player; else the only thread not playing another
+// recorded one; else the one with the recorded ordinal. nullopt: none.
+std::optional<size_t> pick_player(const ThreadRoles& roles, const std::string& host, const std::string& recorded,
+                                  const std::vector<traces::EventIdentity>& enabled, const std::vector<size_t>& same);
+
 // Follows `prefix` (identity at decision 1, 2, …) exactly — the thread
 // ordinal only breaks ties between otherwise equal events — then hands over
 // to `then`; with no `then` (replay) the run must end exactly when the
@@ -80,11 +94,9 @@ class PrefixStrategy final : public Strategy {
   std::vector<traces::EventIdentity> prefix_;
   std::unique_ptr<Strategy> then_;
   std::string name_;
-  // Which thread of this run plays which recorded thread, per host, learned
-  // from every followed decision: ordinals are first-seen order, and a pool
-  // whose workers wake in another order numbers them differently.
-  std::map<std::pair<std::string, std::string>, std::string> thread_of_;   // (host, recorded) → ours
-  std::map<std::pair<std::string, std::string>, std::string> recorded_of_; // (host, ours) → recorded
+  // Which thread of this run plays which recorded thread, learnt from every
+  // followed decision.
+  ThreadRoles roles_;
   uint64_t followed_ = 0;
 };
 
