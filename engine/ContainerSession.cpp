@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "engine/EngineError.h"
+#include "engine/OwnerTag.h"
 
 namespace faultbox::engine {
 
@@ -27,39 +28,6 @@ constexpr const char* kShimInContainer = "/.faultbox/shim";
 constexpr const char* kSocketDirInContainer = "/.faultbox/run";
 constexpr const char* kSocketInContainer = "/.faultbox/run/handover.sock";
 constexpr const char* kShimDirPrefix = "faultbox-shim-";
-
-// Field 22 of /proc/PID/stat: the start time in clock ticks since boot. With
-// the pid it names one process for good (a pid alone may be reused).
-std::string start_time_of(pid_t pid) {
-  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  size_t close = stat.rfind(')');  // comm may hold spaces and parentheses
-  if (close == std::string::npos) return "";
-  std::istringstream rest(stat.substr(close + 2));
-  std::string field;
-  // After the comm, fields 3..22: the 20th of them is the start time.
-  for (int i = 3; i <= 22 && rest >> field; ++i)
-    if (i == 22) return field;
-  return "";
-}
-
-std::string owner_of_self() { return std::to_string(::getpid()) + ":" + start_time_of(::getpid()); }
-
-// Whether the faultbox named by "<pid>:<start>" still runs.
-bool owner_alive(const std::string& owner) {
-  size_t colon = owner.find(':');
-  if (colon == std::string::npos) return true;  // not ours to judge: keep it
-  char* end = nullptr;
-  long pid = std::strtol(owner.c_str(), &end, 10);
-  if (end != owner.c_str() + colon || pid <= 0) return true;
-  std::string start = start_time_of(static_cast<pid_t>(pid));
-  return !start.empty() && start == owner.substr(colon + 1);
-}
-
-std::string temp_root() {
-  const char* tmp = std::getenv("TMPDIR");
-  return tmp && *tmp ? tmp : "/tmp";
-}
 
 // Whether `ip` is one of the host's own interface addresses: the host can
 // reach a network whose gateway address it holds.
@@ -112,10 +80,7 @@ ContainerSession::ContainerSession(ContainerSessionOptions options)
                            " (it is built next to the faultbox binary; container mode needs it)");
   sweep_leftovers();
   // faultbox-shim-<pid>-<start time>-XXXXXX: the owner, as the labels name it.
-  std::string tmpl = temp_root() + "/" + kShimDirPrefix + std::to_string(::getpid()) + "-" +
-                     start_time_of(::getpid()) + "-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw EnvironmentError(errno_message("cannot make the shim's socket folder", errno));
-  shim_dir_ = tmpl;
+  shim_dir_ = make_owned_temp_dir(kShimDirPrefix);
   // A non-root image user must reach the socket through the bind mount.
   ::chmod(shim_dir_.c_str(), 0755);
   std::string suffix = shim_dir_.substr(shim_dir_.rfind('-') + 1);
@@ -153,29 +118,7 @@ void ContainerSession::sweep_leftovers() {
     } catch (const DockerError&) {
     }
   }
-  std::error_code ec;
-  for (const fs::directory_entry& e : fs::directory_iterator(temp_root(), ec)) {
-    std::string name = e.path().filename().string();
-    if (name.rfind(kShimDirPrefix, 0) != 0) continue;
-    // faultbox-shim-<pid>-<start time>-XXXXXX (or, from older builds,
-    // faultbox-shim-<pid>-XXXXXX: then the pid alone says whether it lives).
-    std::vector<std::string> parts;
-    std::istringstream fields(name.substr(std::char_traits<char>::length(kShimDirPrefix)));
-    for (std::string f; std::getline(fields, f, '-');) parts.push_back(f);
-    auto numeric = [](const std::string& t) {
-      return !t.empty() && t.find_first_not_of("0123456789") == std::string::npos;
-    };
-    if (parts.empty() || !numeric(parts[0])) continue;
-    if (parts.size() >= 3 && numeric(parts[1])) {
-      if (owner_alive(parts[0] + ":" + parts[1])) continue;
-    } else {
-      long pid = std::strtol(parts[0].c_str(), nullptr, 10);
-      if (pid <= 0 || ::kill(static_cast<pid_t>(pid), 0) == 0 || errno != ESRCH) continue;
-    }
-    std::error_code rm;
-    fs::remove_all(e.path(), rm);
-    if (!rm) ++swept_;
-  }
+  swept_ += sweep_owned_temp_dirs(kShimDirPrefix);
 }
 
 void ContainerSession::create_network() {

@@ -17,6 +17,7 @@
 #include "engine/EngineError.h"
 #include "engine/Healthcheck.h"
 #include "engine/InterruptSignal.h"
+#include "engine/OwnerTag.h"
 #include "engine/PortProbe.h"
 #include "engine/ServicePaths.h"
 
@@ -28,11 +29,13 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// $TMPDIR/faultbox-run-<pid>-<start time>-XXXXXX: removed at teardown;
+// after a kill -9 the next run's start removes it (its owner is gone).
+constexpr const char* kRunDirPrefix = "faultbox-run-";
+
 std::string make_run_dir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string tmpl = std::string(tmp && *tmp ? tmp : "/tmp") + "/faultbox-run-XXXXXX";
-  if (!::mkdtemp(tmpl.data())) throw EnvironmentError(errno_message("cannot make a run directory in /tmp", errno));
-  return tmpl;
+  sweep_owned_temp_dirs(kRunDirPrefix);
+  return make_owned_temp_dir(kRunDirPrefix);
 }
 
 // faultbox's environment with the service's env= on top: services find

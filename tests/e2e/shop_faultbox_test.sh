@@ -179,7 +179,10 @@ else
   if pids="$(run_pids "$BG")"; then
     fb="$BG"
     kill -9 "$BG"; wait "$BG" 2>/dev/null; BG=""
-    # A short run: its start sweeps the dead run's groups.
+    run_dirs() { ls -d "${TMPDIR:-/tmp}/faultbox-run-$fb-"* 2>/dev/null | wc -l; }
+    [[ "$(run_dirs)" -ge 1 ]] && pass "kill -9 leaves the run's folder (to be swept)" ||
+      fail "kill -9 left no faultbox-run-$fb-* folder: nothing for the sweep to prove"
+    # A short run: its start sweeps the dead run's groups and folder.
     "$FAULTBOX" test "$TMP/binary.star" --test test_full_disk_error_message >"$TMP/out" 2>&1 ||
       fail "the run after kill -9 failed: $(cat "$TMP/out")"
     sleep 0.2
@@ -187,6 +190,8 @@ else
     [[ "$n" == 0 ]] && pass "kill -9: the next run swept every process" || fail "kill -9: $n of ($pids) still alive after the next run"
     left="$(run_groups "$fb")"
     [[ "$left" == 0 ]] && pass "kill -9: the next run removed the dead run's cgroup" || fail "kill -9: $left run cgroups left"
+    [[ "$(run_dirs)" == 0 ]] && pass "kill -9: the next run removed the dead run's folder" ||
+      fail "kill -9: the dead run's folder is still there: $(ls -d "${TMPDIR:-/tmp}/faultbox-run-$fb-"*)"
   else
     fail "the second hanging run never had its services up"; kill -9 "$BG"; BG=""
   fi
