@@ -40,6 +40,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "engine/ProcessLauncher.h"
 #include "engine/SeccompSupervisor.h"
 #include "engine/ThreadBirths.h"
 
@@ -58,7 +59,7 @@ class FdTableWatch {
   // launcher and the shim dup3 the listener onto it while nobody can answer
   // yet (ProcessLauncher::kListenerFd, FAULTBOX_SHIM_LISTENER_FD), so the
   // filter lets dup3 onto it through. Never trusted.
-  static constexpr int kHandoverFd = 1000;
+  static constexpr int kHandoverFd = ProcessLauncher::kListenerFd;
 
   // What a notification tells the cache to forget.
   struct Change {

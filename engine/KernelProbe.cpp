@@ -20,15 +20,11 @@
 
 #include "engine/Cgroup.h"
 #include "engine/EngineError.h"
+#include "engine/SeccompProgram.h"
 #include "engine/UniqueFd.h"
 
-// Debian 12's headers predate some of these (DESIGN.md §3).
-#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
-#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
-#endif
-#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
-#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
-#endif
+// Debian 12's headers predate some of these (DESIGN.md §3); the filter
+// flags are SeccompProgram.h's.
 #ifndef SECCOMP_RET_USER_NOTIF
 #define SECCOMP_RET_USER_NOTIF 0x7fc00000U
 #endif

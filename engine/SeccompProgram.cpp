@@ -13,7 +13,6 @@
 
 #include "engine/EngineError.h"
 #include "engine/FdTableWatch.h"
-#include "engine/ProcessLauncher.h"
 #include "engine/UniqueFd.h"
 #include "spec/vocabulary/Syscalls.h"
 
@@ -45,7 +44,6 @@ SeccompProgram SeccompProgram::build_standard() {
   }
   // And every other way an fd number can change its file, for the fd
   // cache's watch (FdTableWatch): answered CONTINUE at once, never faultable.
-  static_assert(ProcessLauncher::kListenerFd == FdTableWatch::kHandoverFd);
   for (const std::string& n : fd_table_syscall_names()) {
     int nr = seccomp_syscall_resolve_name(n.c_str());
     if (nr == __NR_SCMP_ERROR) continue;  // not on this architecture (dup2 on arm64)
