@@ -52,7 +52,7 @@ constexpr CommandDoc kCommands[] = {
      "beside faultbox puts each under the filter). A spec is all image= or all\n"
      "binary=.",
      true},
-    {"explore", "faultbox explore SPEC [--test GLOB] [--runs N] [--seed S] [--strategy dpor|pct|random|permutations] [--max-faults K] [--pct-depth D] [--shard I/N] [--trace-dir DIR] [--json FILE] [--junit FILE] [-v]",
+    {"explore", "faultbox explore SPEC [--test GLOB] [--runs N] [--seed S] [--strategy dpor|pct|random|permutations] [--max-faults K] [--pct-depth D] [--dpor-order fewest-preemptions|depth-first|random] [--shard I/N] [--trace-dir DIR] [--json FILE] [--junit FILE] [-v]",
      "systematically explore interleavings and fault placements",
      "Runs each test (or those matching --test GLOB) many times, serialized as\n"
      "`faultbox test` runs are, choosing the runs systematically: --strategy dpor\n"
@@ -62,18 +62,23 @@ constexpr CommandDoc kCommands[] = {
      "resource (a file, a connection, a listening socket). A fault rule with times=\n"
      "or probability= is a placement rule: each event it could hit is tried allowed\n"
      "and faulted, up to --max-faults faults per run (default 1); other rules apply\n"
-     "as written. --runs N is the budget per test (default 100). pct (depth\n"
-     "--pct-depth, default 3) and random sample seeds S, S+1, ...; permutations\n"
-     "releases the first batch of held syscalls in each of its n! orders (the\n"
-     "public Go tool's mode, as a baseline). Prints a progress line, every new\n"
-     "failing class at once with its trace, and per test a summary: 'complete: N runs\n"
-     "= C classes without faults + P placements' when the space was exhausted, or\n"
-     "how many known alternatives remain. Each class has a canonical id (the JSON\n"
-     "lists them); --shard I/N explores a deterministic part of the tree (shards may\n"
-     "overlap; the union of their class ids is an unsharded run's). Traces of failing\n"
-     "runs go to faultbox-traces/ (or --trace-dir DIR, which keeps every run's) and\n"
-     "replay with `faultbox replay`. Exit 0 when no run failed, 1 when one did, 2\n"
-     "spec or usage error, 3 environment error.",
+     "as written. --dpor-order picks dpor's next pending branch: fewest-preemptions\n"
+     "(the default: a bug behind one early preemption comes first), depth-first\n"
+     "(the smallest tree in memory) or random (drawn from --seed); every order runs\n"
+     "the same classes, each once. -v adds the tree's peak in memory to the summary,\n"
+     "--json always has it (peak_live_nodes). --runs N is the budget per test\n"
+     "(default 100). pct (depth --pct-depth, default 3) and random sample seeds\n"
+     "S, S+1, ...; permutations releases the first batch of held syscalls in each\n"
+     "of its n! orders (the public Go tool's mode, as a baseline). Prints a\n"
+     "progress line, every new failing class at once with its trace, and per test\n"
+     "a summary: 'complete: N runs = C classes without faults + P placements' when\n"
+     "the space was exhausted, or how many known alternatives remain. Each class\n"
+     "has a canonical id (the JSON lists them); --shard I/N explores a\n"
+     "deterministic part of the tree (shards may overlap; the union of their class\n"
+     "ids is an unsharded run's). Traces of failing runs go to faultbox-traces/ (or\n"
+     "--trace-dir DIR, which keeps every run's) and replay with `faultbox replay`.\n"
+     "Exit 0 when no run failed, 1 when one did, 2 spec or usage error (also\n"
+     "--dpor-order with another strategy), 3 environment error.",
      true},
     {"replay", "faultbox replay TRACE [--reverse A:B [--trace-dir DIR]] [--rr SERVICE] [-v]",
      "replay a recorded trace exactly, or with two decisions reversed",
@@ -139,6 +144,7 @@ constexpr FlagDoc kFlags[] = {
     {"explore", "--strategy NAME", "dpor (default), pct, random or permutations", true},
     {"explore", "--max-faults K", "at most K fault placements per run (default 1)", true},
     {"explore", "--pct-depth D", "pct's bug depth d (default 3: d-1 priority change points)", true},
+    {"explore", "--dpor-order ORDER", "dpor's branch order: fewest-preemptions (default), depth-first or random (--seed)", true},
     {"explore", "--shard I/N", "explore shard I of N (deterministic; union over shards = whole)", true},
     {"explore", "--trace-dir DIR", "write every run's trace into DIR (default: failing runs' into faultbox-traces/)", true},
     {"explore", "--json FILE", "write the exploration: class ids, counts, failing classes and traces", true},

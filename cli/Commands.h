@@ -36,6 +36,9 @@ struct ExploreOptions {
   std::string strategy = "dpor";  // dpor | pct | random | permutations
   int max_faults = 1;     // fault placements per run (rules with times=/probability=)
   int pct_depth = 3;
+  // --dpor-order: dpor's branch order, fewest-preemptions | depth-first |
+  // random (drawn from --seed); dpor only.
+  std::string dpor_order = "fewest-preemptions";
   int shard_index = 0, shard_count = 1;  // --shard I/N (I in 1..N on the command line)
   std::string trace_dir;  // every run's trace; "" = failing runs' into faultbox-traces/
   std::string json;

@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -60,6 +61,9 @@ struct TestExploration {
   std::vector<std::string> placement_classes;
   std::vector<FailingClass> failures;
   std::vector<TestRunResult> runs;  // for --junit
+  // dpor: the most tree nodes held at once, the memory price of its order
+  // (--dpor-order); nullopt for the strategies that keep no tree.
+  std::optional<uint64_t> peak_live_nodes;
 };
 
 std::string ordinal(uint64_t n) {
@@ -92,7 +96,7 @@ std::string progress_line(const std::string& test, const explorer::ExplorationSt
   return o.str();
 }
 
-std::string summary_line(const TestExploration& t) {
+std::string summary_line(const TestExploration& t, bool verbose) {
   const explorer::ExplorationStats& s = t.stats;
   std::ostringstream o;
   if (s.exhausted)
@@ -108,6 +112,7 @@ std::string summary_line(const TestExploration& t) {
   if (s.redundant) o << "; " << s.redundant << " runs repeated a class";
   if (s.sleep_blocked) o << "; " << s.sleep_blocked << " sleep-set-blocked runs";
   if (s.divergences) o << "; " << s.divergences << " divergences (nondeterminism: see -v)";
+  if (verbose && t.peak_live_nodes) o << "; tree peak " << *t.peak_live_nodes << " nodes";
   return o.str();
 }
 
@@ -132,15 +137,20 @@ json exploration_json(const ExploreOptions& options, const std::vector<TestExplo
                    {"sleep_blocked", t.stats.sleep_blocked},
                    {"divergences", t.stats.divergences},
                    {"pending", t.stats.pending},
-                   {"complete", t.stats.exhausted},
-                   {"failures", failures}});
+                   {"complete", t.stats.exhausted}});
+    // Only dpor keeps a tree; the field is absent for the others (and in
+    // older files: faultbox report reads both).
+    if (t.peak_live_nodes) arr.back()["peak_live_nodes"] = *t.peak_live_nodes;
+    arr.back()["failures"] = failures;
   }
-  return {{"spec", options.spec},
-          {"strategy", options.strategy},
-          {"seed", options.seed},
-          {"max_faults", options.max_faults},
-          {"shard", std::to_string(options.shard_index + 1) + "/" + std::to_string(options.shard_count)},
-          {"tests", arr}};
+  json doc = {{"spec", options.spec},
+              {"strategy", options.strategy},
+              {"seed", options.seed},
+              {"max_faults", options.max_faults},
+              {"shard", std::to_string(options.shard_index + 1) + "/" + std::to_string(options.shard_count)}};
+  if (options.strategy == "dpor") doc["dpor_order"] = options.dpor_order;
+  doc["tests"] = arr;
+  return doc;
 }
 
 // The failing run's class in its simplest form (DESIGN.md §5): Z3 finds the
@@ -225,6 +235,7 @@ int run_explore(const ExploreOptions& options) {
       config.seed = options.seed;
       config.max_faults = options.max_faults;
       config.pct_depth = options.pct_depth;
+      config.dpor_order = options.dpor_order;
       config.shard_index = options.shard_index;
       config.shard_count = options.shard_count;
       std::unique_ptr<explorer::Explorer> explorer = explorer::make_explorer(config);
@@ -234,6 +245,8 @@ int run_explore(const ExploreOptions& options) {
                 << " runs, at most " << options.max_faults << " fault placement" << (options.max_faults == 1 ? "" : "s")
                 << " per run";
       if (options.shard_count > 1) std::cout << ", shard " << options.shard_index + 1 << "/" << options.shard_count;
+      if (options.strategy == "dpor" && options.dpor_order != ExploreOptions().dpor_order)
+        std::cout << ", order " << options.dpor_order;
       std::cout << "\n" << std::flush;
       std::set<std::string> failing_ids;
       for (int i = 0; i < options.runs; ++i) {
@@ -250,6 +263,8 @@ int run_explore(const ExploreOptions& options) {
         if (o.divergence) record.divergence = o.divergence;
         record.caused_by = explorer::caused_by_from_trace(o.trace, record.decisions.size());
         explorer::add_enablers(record);
+        explorer::pair_accepts_with_connections(record, o.trace);
+        explorer::pair_syns_with_connects(record, o.trace);
         const std::string placements = placements_of(record, o.trace);
         // Read after the run: permutations learns its batch from the first one.
         o.trace.header.schedule = explorer->run_note();
@@ -329,9 +344,10 @@ int run_explore(const ExploreOptions& options) {
         if (!o.passed) t.runs.push_back(std::move(r));
       }
       t.stats = explorer->stats();
+      t.peak_live_nodes = explorer::peak_live_nodes(*explorer);
       if (tty && !options.verbose) std::cout << "\r\033[K";
-      std::cout << "--- " << (t.failures.empty() ? "PASS" : "FAIL") << ": " << test->name << ": " << summary_line(t)
-                << "\n";
+      std::cout << "--- " << (t.failures.empty() ? "PASS" : "FAIL") << ": " << test->name << ": "
+                << summary_line(t, options.verbose) << "\n";
       // Each was printed in full when found; the summary keeps the first
       // few (the JSON has them all).
       constexpr size_t kListed = 10;

@@ -136,6 +136,7 @@ scheduler::RunRecord record_of_trace(const traces::TraceFile& trace,
     record.decisions.push_back({scheduler::event_ref(e->identity), faulted});
   }
   record.caused_by = explorer::caused_by_from_trace(trace, record.decisions.size());
+  explorer::pair_syns_with_connects(record, trace);
   return record;
 }
 

@@ -235,6 +235,7 @@ RunOutcome run_one(const RunSetup& setup, const TestSpec& test, uint64_t seed, u
     // Explored placements: where this run placed its faults, so a replay
     // places them again (rules with times= would otherwise apply as written).
     if (setup.explored_placements && serialized) out.trace.header.placed = decisions->placed_steps();
+    if (serialized) out.trace.header.waiting_accepts = decisions->waiting_accepts();
     out.trace.events = decisions->recorder().events();
     out.decisions = decisions->decisions();
   }

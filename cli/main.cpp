@@ -75,10 +75,12 @@ int parse_test(const CommandDoc& cmd, const std::vector<std::string>& args, Test
 }
 
 // faultbox explore SPEC [--test GLOB] [--runs N] [--seed S] [--strategy NAME] [--max-faults K]
-//                       [--pct-depth D] [--shard I/N] [--trace-dir DIR] [--json FILE] [--junit FILE]
-//                       [--network host] [-v]
+//                       [--pct-depth D] [--dpor-order ORDER] [--shard I/N] [--trace-dir DIR]
+//                       [--json FILE] [--junit FILE] [--network host] [-v]
 int parse_explore(const CommandDoc& cmd, const std::vector<std::string>& args, ExploreOptions& options) {
-  std::string network, shard;
+  // "" = not given: the parser is gone after parse_command, so whether the
+  // flag was given is read from the value.
+  std::string network, shard, dpor_order;
   int rc = parse_command(cmd, args, [&](CLI::App& app) {
     app.add_option("SPEC", options.spec)->required();
     app.add_option("--test", options.test_glob);
@@ -87,6 +89,7 @@ int parse_explore(const CommandDoc& cmd, const std::vector<std::string>& args, E
     app.add_option("--strategy", options.strategy)->check(CLI::IsMember({"dpor", "pct", "random", "permutations"}));
     app.add_option("--max-faults", options.max_faults)->check(CLI::Range(0, 1000));
     app.add_option("--pct-depth", options.pct_depth)->check(CLI::Range(1, 1000));
+    app.add_option("--dpor-order", dpor_order)->check(CLI::IsMember({"fewest-preemptions", "depth-first", "random"}));
     app.add_option("--shard", shard);
     app.add_option("--trace-dir", options.trace_dir);
     app.add_option("--json", options.json);
@@ -96,6 +99,13 @@ int parse_explore(const CommandDoc& cmd, const std::vector<std::string>& args, E
   });
   if (rc != kExitOk) return rc;
   options.network_host = network == "host";
+  // Only dpor has a tree to order; under another strategy the flag would
+  // be silently ignored.
+  if (!dpor_order.empty()) {
+    if (options.strategy != "dpor")
+      return usage_error("explore: --dpor-order goes with --strategy dpor (the strategy is " + options.strategy + ")");
+    options.dpor_order = dpor_order;
+  }
   if (!shard.empty()) {
     // I/N with 1 <= I <= N: what a CI matrix or an Indexed Job's index + 1 gives.
     int i = 0, n = 0;

@@ -10,7 +10,9 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "engine/SocketAddress.h"
 #include "engine/SyscallShape.h"
+#include "engine/WaitingAccepts.h"
 #include "spec/vocabulary/Errno.h"
 #include "spec/vocabulary/Syscalls.h"
 #include "scheduler/Readiness.h"
@@ -127,8 +129,10 @@ void DecisionLoop::activate(DriverControl& driver) {
       quiescence_->await([this](std::chrono::nanoseconds max_wait) { run_.poll(max_wait); });
   if (!settled.reached) warn("services not quiescent when the test body started: " + settled.warning);
   ordinals_.number(census_->refresh());
+  waiting_accepts_ = count_waiting_accepts(census_->threads());
   for (const auto& s : run_.services()) recorder_.normalizer().add_pid(s->pid());
   active_ = true;
+  for (SynDelayQueue* q : run_.syn_queues()) q->set_gated(true);
 }
 
 void DecisionLoop::pump(std::chrono::nanoseconds max_wait) {
@@ -271,7 +275,12 @@ void DecisionLoop::decide() {
     // thread the kernel has not run yet). Wait for it up to the cap, never
     // deciding anything else meanwhile; then it is a divergence.
     if (!waiting_since_) waiting_since_ = Clock::now();
-    if (Clock::now() - *waiting_since_ < options_.quiescence_cap) {
+    // A held SYN comes due when its delay is up, which may be later than
+    // the cap: wait for it too (it may be the expected event).
+    auto deadline = *waiting_since_ + options_.quiescence_cap;
+    for (SynDelayQueue* q : run_.syn_queues())
+      if (auto due = q->next_due()) deadline = std::max(deadline, *due + options_.quiescence_cap);
+    if (Clock::now() < deadline) {
       --step_;
       pump(std::chrono::milliseconds(5));
       return;
@@ -288,6 +297,19 @@ void DecisionLoop::decide() {
   }
   if (c.parked != SIZE_MAX) {
     release_parked(c.parked, step_, recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread));
+    return;
+  }
+  if (c.queue) {
+    // A held SYN goes on the wire: the connection lands in its listener's
+    // backlog before the next decision (settle waits for the handshake).
+    traces::EventIdentity id = recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread);
+    if (!c.queue->release_due(c.syn)) throw std::logic_error("a due SYN vanished before its release");
+    recorder_.record(id, step_, "allow", "", "", {});
+    if (step_ <= expected_outcomes_.size() && !expected_outcomes_[step_ - 1].empty() &&
+        expected_outcomes_[step_ - 1] != "allow")
+      throw scheduler::Divergence(step_, id.text() + " -> " + expected_outcomes_[step_ - 1], {id.text() + " -> allow"},
+                                  "decision " + std::to_string(step_) + " was expected to end " +
+                                      expected_outcomes_[step_ - 1] + " but ended allow");
     return;
   }
   traces::EventIdentity id = recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread);
@@ -325,11 +347,63 @@ std::vector<DecisionLoop::Candidate> DecisionLoop::enabled() {
     c.target = s.target;
     out.push_back(std::move(c));
   }
+  add_due_syns(out);
   // Canonical order: a seed or a decision list means the same schedule
   // whatever order notifications happened to arrive in.
   for (Candidate& c : out) c.key = c.id.text();
   std::sort(out.begin(), out.end(), [](const Candidate& a, const Candidate& b) { return a.key < b.key; });
   return out;
+}
+
+namespace {
+// A held SYN's process: its own, beside the thread that connected (which
+// may go on with other syscalls while the SYN waits, e.g. after a
+// non-blocking connect).
+std::string syn_thread(const std::string& thread) { return thread.empty() ? "syn" : thread + "~syn"; }
+}  // namespace
+
+void DecisionLoop::add_due_syns(std::vector<Candidate>& out) {
+  for (SynDelayQueue* q : run_.syn_queues()) {
+    q->set_gated(true);  // a queue made after activate() (a restarted container) too
+    for (const SynDelayQueue::DueSyn& d : q->due()) {
+      std::optional<SynOrigin> origin;
+      if (auto it = syn_origins_.find(d.src); it != syn_origins_.end()) origin = it->second;
+      if (!origin && driver_lookup_) {
+        const size_t colon = d.src.rfind(':');
+        const uint16_t port = static_cast<uint16_t>(std::stoul(d.src.substr(colon + 1)));
+        if (auto fiber = driver_lookup_(port)) {
+          try {
+            origin = SynOrigin{*fiber, "", recorder_.normalizer().peer(d.dst)};
+          } catch (const std::invalid_argument&) {
+          }
+        }
+      }
+      if (!origin) {
+        // Sent by no connect this run recorded (a connection opened before
+        // the body, or by no service): nothing to name it by, so it goes at
+        // once, as it would without the gate.
+        q->release_due(d.id);
+        continue;
+      }
+      Candidate c;
+      c.id = recorder_.preview(origin->host, "syn", origin->resource, syn_thread(origin->thread));
+      c.queue = q;
+      c.syn = d.id;
+      out.push_back(std::move(c));
+    }
+  }
+}
+
+void DecisionLoop::note_held_connect(const Parked& p) {
+  const SyscallShape& shape = syscall_shape(p.action);
+  if (shape.fd_arg < 0) return;
+  UniqueFd dup = run_.inspector().duplicate(p.ev.tgid, static_cast<int>(p.ev.args[shape.fd_arg]));
+  if (!dup) return;
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getsockname(dup.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+  if (auto local = SocketAddress::parse(&ss, len))
+    syn_origins_[local->str()] = SynOrigin{p.service->name(), p.thread, p.resource};
 }
 
 bool DecisionLoop::is_enabled(Parked& p) {
@@ -398,6 +472,7 @@ bool DecisionLoop::record_released() {
       merges = recorder_.messages().received_any(p.local, p.peer);
     }
   }
+  if (p.kind == Kind::Connect && r.outcome.kind == FaultOutcome::Kind::WireDelay) note_held_connect(p);
   const std::string outcome = outcome_text(r.outcome);
   if (r.step <= expected_outcomes_.size() && !expected_outcomes_[r.step - 1].empty() &&
       expected_outcomes_[r.step - 1] != outcome && !divergence_)
@@ -463,6 +538,7 @@ void DecisionLoop::finish() {
     record_released();
   }
   active_ = false;
+  for (SynDelayQueue* q : run_.syn_queues()) q->set_gated(false);
   release_all_parked();
   if (divergence_) throw *divergence_;
   if (strategy_) strategy_->finished(step_);

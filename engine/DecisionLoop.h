@@ -148,6 +148,9 @@ class DecisionLoop final : public NotificationSink {
   // strategy placed a fault — what a replay must place again (the trace
   // header's `# placements:` line).
   const std::vector<uint64_t>& placed_steps() const { return placed_steps_; }
+  // Serialized runs: the threads each service had blocked in accept() when
+  // the body started (engine/WaitingAccepts.h); none in free runs.
+  const std::vector<std::pair<std::string, uint64_t>>& waiting_accepts() const { return waiting_accepts_; }
   const recorder::Recorder& recorder() const { return recorder_; }
 
   // NotificationSink
@@ -186,9 +189,24 @@ class DecisionLoop final : public NotificationSink {
     traces::EventIdentity id;
     std::string key;            // id.text(): the canonical order
     size_t parked = SIZE_MAX;   // index into parked_, or
-    std::string fiber;          // a driver step
+    std::string fiber;          // a driver step, or
     std::string target;
+    SynDelayQueue* queue = nullptr;  // a held SYN whose delay is up
+    uint64_t syn = 0;                // its SynDelayQueue::DueSyn::id
   };
+  // Who sent a held SYN: the connect (or driver step) whose socket had this
+  // source endpoint, so its release is named for that thread.
+  struct SynOrigin {
+    std::string host;      // "api", or a driver fiber "test/1"
+    std::string thread;    // the connecting thread's ordinal ("" for a fiber)
+    std::string resource;  // "search.main"
+  };
+  // A held SYN of a known origin as a candidate; SynDelayQueue lets the
+  // others through at once (as without the gate).
+  void add_due_syns(std::vector<Candidate>& out);
+  // The connect just released was delayed on the wire: remember its source
+  // endpoint for its SYN.
+  void note_held_connect(const Parked& p);
 
   scheduler::QuiescenceDetector::Result settle();
   // advance() after settle(): record, enabled set, choose, release.
@@ -235,6 +253,7 @@ class DecisionLoop final : public NotificationSink {
   // A service's last send to a fiber's connection: what its response merges.
   std::map<std::string, traces::VectorClock> last_send_to_driver_;
   std::function<std::optional<std::string>(uint16_t)> driver_lookup_;
+  std::map<std::string, SynOrigin> syn_origins_;  // source endpoint → origin
   std::set<std::string> driver_hosts_;  // fibers that logged events
   // Replay: since when the expected event of the current decision is awaited.
   std::optional<std::chrono::steady_clock::time_point> waiting_since_;
@@ -243,6 +262,7 @@ class DecisionLoop final : public NotificationSink {
   std::optional<scheduler::Divergence> divergence_;
   std::vector<std::string> warnings_;
   std::vector<uint64_t> placed_steps_;
+  std::vector<std::pair<std::string, uint64_t>> waiting_accepts_;
   std::chrono::steady_clock::duration idle_{};
   bool idle_warned_ = false;
   std::vector<std::string> expected_outcomes_;

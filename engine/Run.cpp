@@ -224,6 +224,14 @@ uint64_t Run::remove_wire_delay(WireDelayId id) {
   return held;
 }
 
+std::vector<SynDelayQueue*> Run::syn_queues() const {
+  std::vector<SynDelayQueue*> out;
+  if (syn_queue_) out.push_back(syn_queue_.get());
+  for (const ContainerRecord& r : container_records_)
+    if (r.queue) out.push_back(r.queue.get());
+  return out;
+}
+
 std::string Run::container_ip(const std::string& service) const {
   for (const ContainerRecord& c : container_records_)
     if (c.service == service) return c.ip;

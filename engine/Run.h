@@ -107,6 +107,9 @@ class Run {
   using WireDelayId = uint64_t;
   std::optional<WireDelayId> add_wire_delay(const SynMatch& match, std::chrono::milliseconds delay);
   uint64_t remove_wire_delay(WireDelayId id);
+  // Every SYN queue of the run (the namespace's, or each started
+  // container's); empty with --network host.
+  std::vector<SynDelayQueue*> syn_queues() const;
   // Container mode: the IPv4 address of `service`'s container ("" before it
   // started, and in binary mode, where every service is on loopback).
   std::string container_ip(const std::string& service) const;

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <optional>
@@ -404,7 +405,9 @@ void SynDelayQueue::on_packet(nfq_data* nfad) {
     Held h;
     h.packet_id = packet_id;
     h.rule = it->first;
-    h.timer = loop_.after(it->second.delay, [this, c] { release(c); });
+    h.serial = next_serial_++;
+    h.due_at = now + it->second.delay;
+    h.timer = loop_.after(it->second.delay, [this, c] { delay_over(c); });
     held_.emplace(c, h);
     return;
   }
@@ -417,6 +420,65 @@ void SynDelayQueue::release(const Connection& c) {
   accept(it->second.packet_id);
   held_.erase(it);
   released_[c] = Clock::now();
+}
+
+void SynDelayQueue::delay_over(const Connection& c) {
+  auto it = held_.find(c);
+  if (it == held_.end()) return;
+  if (!gated_) {
+    release(c);
+    return;
+  }
+  it->second.due = true;
+  it->second.timer = 0;
+}
+
+void SynDelayQueue::set_gated(bool gated) {
+  gated_ = gated;
+  if (gated) return;
+  std::vector<Connection> due_now;
+  for (const auto& [conn, held] : held_)
+    if (held.due) due_now.push_back(conn);
+  for (const Connection& c : due_now) release(c);
+}
+
+std::vector<SynDelayQueue::DueSyn> SynDelayQueue::due() const {
+  std::vector<std::pair<uint64_t, DueSyn>> found;
+  for (const auto& [conn, held] : held_)
+    if (held.due)
+      found.push_back({held.serial, DueSyn{held.serial, endpoint(conn.family, conn.src, conn.sport),
+                                          endpoint(conn.family, conn.dst, conn.dport)}});
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<DueSyn> out;
+  for (auto& [serial, d] : found) out.push_back(std::move(d));
+  return out;
+}
+
+bool SynDelayQueue::release_due(uint64_t id) {
+  for (const auto& [conn, held] : held_)
+    if (held.serial == id && held.due) {
+      const Connection c = conn;  // release() erases the entry `conn` refers to
+      release(c);
+      return true;
+    }
+  return false;
+}
+
+std::optional<SynDelayQueue::Clock::time_point> SynDelayQueue::next_due() const {
+  std::optional<Clock::time_point> soonest;
+  for (const auto& [conn, held] : held_)
+    if (!held.due && (!soonest || held.due_at < *soonest)) soonest = held.due_at;
+  return soonest;
+}
+
+std::string SynDelayQueue::endpoint(uint8_t family, const Addr& addr, uint16_t port) {
+  char text[INET6_ADDRSTRLEN] = {};
+  if (family == 4) {
+    ::inet_ntop(AF_INET, addr.data(), text, sizeof text);
+    return std::string(text) + ":" + std::to_string(port);
+  }
+  ::inet_ntop(AF_INET6, addr.data(), text, sizeof text);
+  return "[" + std::string(text) + "]:" + std::to_string(port);
 }
 
 void SynDelayQueue::accept(uint32_t packet_id) {

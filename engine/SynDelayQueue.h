@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -99,6 +100,28 @@ class SynDelayQueue {
 
   // Connections currently held.
   size_t held_now() const { return held_.size(); }
+
+  // Serialized runs (DESIGN.md §4: "held packets are events"): with the gate
+  // on, a SYN whose delay is up is not let through by its timer; it becomes
+  // due, and the decision loop offers it as an event and lets it through
+  // with release_due() when the strategy picks it — so where the delayed
+  // connection lands among the other decisions is a decision too, recorded
+  // and replayed. Turning the gate off lets every due SYN through; rule
+  // removal (the fault's run= ended) and destruction let everything go, as
+  // without the gate.
+  void set_gated(bool gated);
+  struct DueSyn {
+    uint64_t id = 0;   // for release_due()
+    std::string src;   // "127.0.0.1:41234" (SocketAddress::str's spelling)
+    std::string dst;   // "127.0.0.1:9200"
+  };
+  // Due SYNs, oldest hold first.
+  std::vector<DueSyn> due() const;
+  // Lets a due SYN through; false when `id` is not due (or gone).
+  bool release_due(uint64_t id);
+  // The soonest time a held SYN becomes due, if any is held and not yet due
+  // (a replay waiting for a recorded release waits until then).
+  std::optional<Clock::time_point> next_due() const;
   // Retransmitted SYNs of held connections that were dropped (the held
   // original carries the connection).
   uint64_t retransmits_dropped() const { return retransmits_dropped_; }
@@ -135,6 +158,9 @@ class SynDelayQueue {
     uint32_t packet_id = 0;
     RuleId rule = 0;
     EventLoop::TimerId timer = 0;
+    uint64_t serial = 0;          // hold order; DueSyn::id
+    Clock::time_point due_at{};   // when its delay is up
+    bool due = false;             // gated and up: waits for release_due()
   };
 
   struct HandleCloser {
@@ -148,6 +174,9 @@ class SynDelayQueue {
   void on_packet(nfq_data* nfad);
   void on_readable();
   void release(const Connection& c);
+  // The timer's end of a hold: through at once, or due when gated.
+  void delay_over(const Connection& c);
+  static std::string endpoint(uint8_t family, const Addr& addr, uint16_t port);
   void accept(uint32_t packet_id);
   void prune_released(Clock::time_point now);
 
@@ -170,6 +199,8 @@ class SynDelayQueue {
   std::map<Connection, Clock::time_point> released_;
   Clock::time_point next_prune_{};
   uint64_t retransmits_dropped_ = 0;
+  bool gated_ = false;
+  uint64_t next_serial_ = 1;
   std::vector<char> recv_buf_;
 };
 

@@ -9,6 +9,19 @@
 
 namespace faultbox::explorer {
 
+namespace {
+
+DporOrder dpor_order_named(const std::string& name) {
+  // The early reversals first by default: a bug behind one preemption
+  // comes before the permutations of later events (OptimalDpor.h).
+  if (name == "fewest-preemptions") return DporOrder::PreemptionsFirst;
+  if (name == "depth-first") return DporOrder::DepthFirst;
+  if (name == "random") return DporOrder::Random;
+  throw std::invalid_argument("unknown dpor order \"" + name + "\" (fewest-preemptions, depth-first, random)");
+}
+
+}  // namespace
+
 std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& c) {
   if (c.shard_count < 1 || c.shard_index < 0 || c.shard_index >= c.shard_count)
     throw std::invalid_argument("shard " + std::to_string(c.shard_index + 1) + "/" + std::to_string(c.shard_count) +
@@ -21,9 +34,8 @@ std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& c) {
     o.max_faults = c.max_faults;
     o.shard = static_cast<uint32_t>(i);
     o.shards = static_cast<uint32_t>(n);
-    // The early reversals first: a bug behind one preemption comes before
-    // the permutations of later events (OptimalDpor.h).
-    o.order = DporOrder::PreemptionsFirst;
+    o.order = dpor_order_named(c.dpor_order);
+    o.order_seed = c.seed;
     return std::make_unique<OptimalDpor>(o);
   }
   if (c.strategy == "random") return std::make_unique<RandomExplorer>(c.seed, i, n);
@@ -34,6 +46,13 @@ std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& c) {
   }
   if (c.strategy == "permutations") return std::make_unique<PermutationsExplorer>(i, n);
   throw std::invalid_argument("unknown strategy \"" + c.strategy + "\" (dpor, pct, random, permutations)");
+}
+
+std::optional<uint64_t> peak_live_nodes(const Explorer& explorer) {
+  // Only dpor keeps a tree; asking the concrete type keeps a dpor-only
+  // measure out of the Explorer interface every strategy implements.
+  if (const auto* dpor = dynamic_cast<const OptimalDpor*>(&explorer)) return dpor->peak_live_nodes();
+  return std::nullopt;
 }
 
 }  // namespace faultbox::explorer

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "explorer/Explorer.h"
@@ -17,10 +18,20 @@ struct ExplorerConfig {
   int pct_steps_guess = 50;       // pct's first estimate of a run's decisions
   int shard_index = 0;            // 0-based
   int shard_count = 1;
+  // dpor's branch order (OptimalDpor.h): fewest-preemptions | depth-first |
+  // random (drawn from `seed`). The classes are the same in every order;
+  // what changes is how soon a bug comes and the tree's peak in memory.
+  std::string dpor_order = "fewest-preemptions";
 };
 
 // Throws std::invalid_argument naming the known strategies for an unknown
-// one, and for a shard index out of range.
+// one (and the known orders for an unknown dpor order), and for a shard
+// index out of range.
 std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& config);
+
+// The most exploration-tree nodes `explorer` has held in memory so far —
+// the memory price of dpor's order; nullopt for the strategies that keep
+// no tree (all but dpor).
+std::optional<uint64_t> peak_live_nodes(const Explorer& explorer);
 
 }  // namespace faultbox::explorer

@@ -43,9 +43,10 @@ Footprint footprint_of(const traces::EventIdentity& id) {
       out.push_back("listen:" + self);
     } else {
       out.push_back(link(self, link_end(peer)));
-      // A connect, and any driver step (libcurl may open a connection for
-      // it), lands in the peer's backlog.
-      if (id.action == "connect" || is_driver(id.host)) out.push_back("listen:" + peer);
+      // A connect, a held SYN's release (DecisionLoop: the delayed
+      // connection arrives) and any driver step (libcurl may open a
+      // connection for it) land in the peer's backlog.
+      if (id.action == "connect" || id.action == "syn" || is_driver(id.host)) out.push_back("listen:" + peer);
     }
   }
   std::sort(out.begin(), out.end());

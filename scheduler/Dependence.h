@@ -11,9 +11,10 @@
 //       link:A~B             the connection between service A and B (both
 //                            ends; every driver fiber counts as "test",
 //                            because a service names its driver peer so)
-//       listen:S             S's listening sockets: a connect or driver
-//                            step towards S and S's accept (the backlog's
-//                            order is the accept order)
+//       listen:S             S's listening sockets: a connect, a held
+//                            SYN's release ("syn") or a driver step towards
+//                            S and S's accept (the backlog's order is the
+//                            accept order)
 //       ext:…                an endpoint outside the run
 // Parallel driver branches (test/1, test/2) are different services: they
 // are independent unless they touch the same resource — which two steps

@@ -111,6 +111,13 @@ std::string write_shiviz(const TraceFile& trace) {
       line += (i == 0 ? "placed at steps " : ", ") + std::to_string((*h.placed)[i]);
     header_line(out, line);
   }
+  if (h.waiting_accepts) {
+    std::string line = "# waiting accepts: ";
+    if (h.waiting_accepts->empty()) line += "none";
+    for (size_t i = 0; i < h.waiting_accepts->size(); ++i)
+      line += (i == 0 ? "" : ", ") + (*h.waiting_accepts)[i].first + " " + std::to_string((*h.waiting_accepts)[i].second);
+    header_line(out, line);
+  }
   for (const std::string& w : h.warnings) header_line(out, "# warning: " + one_line(w));
   for (const TraceEvent& e : trace.events) {
     out += e.host;

@@ -115,7 +115,7 @@ class Parser {
   void header_line(size_t i) {
     const std::string_view line = lines_[i];
     const uint64_t n = i + 1;
-    static constexpr std::string_view kKeys[] = {"spec", "binary", "test", "verdict", "replayable", "schedule", "placements", "warning"};
+    static constexpr std::string_view kKeys[] = {"spec", "binary", "test", "verdict", "replayable", "schedule", "placements", "waiting accepts", "warning"};
     if (line.substr(0, 2) != "# ") return;
     const std::string_view rest = line.substr(2);
     if (rest.substr(0, 15) == "faultbox trace ") fail(n, "second `# faultbox trace` line");
@@ -149,6 +149,29 @@ class Parser {
       rest = rest.substr(comma + 1);
     }
     return steps;
+  }
+
+  // "none" or "store 1, client1 2": services (each once) and their counts.
+  std::vector<std::pair<std::string, uint64_t>> waiting_accepts(uint64_t n, std::string_view value) {
+    const std::string how = "waiting accepts line must read `# waiting accepts: none` or `# waiting accepts: SERVICE N, SERVICE N, …`";
+    std::vector<std::pair<std::string, uint64_t>> out;
+    if (value == "none") return out;
+    std::string_view rest = value;
+    for (;;) {
+      const size_t comma = rest.find(',');
+      const std::string_view item = trim(rest.substr(0, comma));
+      const size_t sp = item.find(' ');
+      if (sp == std::string_view::npos || sp == 0) fail(n, "`" + std::string(item) + "`: " + how);
+      const std::string service(item.substr(0, sp));
+      const std::optional<uint64_t> count = parse_trace_number(trim(item.substr(sp + 1)));
+      if (!count || *count == 0) fail(n, "waiting accepts of " + service + " `" + std::string(trim(item.substr(sp + 1))) + "` is not a positive number; " + how);
+      for (const auto& [seen, c] : out)
+        if (seen == service) fail(n, "service " + service + " named twice in the waiting accepts line");
+      out.emplace_back(service, *count);
+      if (comma == std::string_view::npos) break;
+      rest = rest.substr(comma + 1);
+    }
+    return out;
   }
 
   void once(uint64_t n, std::string_view key) {
@@ -203,6 +226,9 @@ class Parser {
     } else if (key == "placements") {
       once(n, key);
       h.placed = placed_steps(n, value);
+    } else if (key == "waiting accepts") {
+      once(n, key);
+      h.waiting_accepts = waiting_accepts(n, value);
     } else if (key == "warning") {
       h.warnings.emplace_back(value);
     }

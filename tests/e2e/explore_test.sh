@@ -5,7 +5,14 @@
 #   - dpor exhausts independent work in one run (disjoint, four services),
 #     where permutations needs 4! = 24 runs and says they repeat one class;
 #   - dpor's class counts: 6 for two requests to one journal, 2 for two
-#     clients of one store; "complete" said only when exhausted;
+#     clients of one store in 2 runs (no divergence: accepts are paired with
+#     the connections they take); "complete" said only when exhausted;
+#   - held SYNs are events: a connect delayed on the wire lands when a
+#     decision releases its SYN (in the trace, replayed); two clients whose
+#     connects are held: 2 classes in 2 runs;
+#   - on redis-server (bench/explore/redis.star): two SETs to two servers,
+#     six or more decisions each, complete after one class; to one server,
+#     more than one class;
 #   - dpor finds the lost update, every failing class has a trace, and a
 #     failing trace replays to the same failure (exit 1, "replayed N/N");
 #   - placements: the retry fixture with --max-faults 1 passes completely
@@ -16,8 +23,12 @@
 #     placement named;
 #   - --json lists the class ids; --shard 1/2 and 2/2 together find exactly
 #     the unsharded class ids;
+#   - --dpor-order depth-first finds the same class ids as the default order;
+#     -v prints the tree's peak, --json records it (peak_live_nodes), and
+#     faultbox report reads files with and without it;
 #   - a budget smaller than the space says how many alternatives remain;
-#   - usage errors: a bad --shard and an unknown strategy are exit 2.
+#   - usage errors: a bad --shard, an unknown strategy and --dpor-order with
+#     another strategy are exit 2.
 # The specs name the fixtures of a build in build/; the copies tested here
 # point at this build's (the only change).
 # Usage (ctest): bash explore_test.sh FAULTBOX FIXTURE_DIR SOURCE_DIR
@@ -68,8 +79,73 @@ expect_out 'complete: 24 runs = 1 class without faults \+ 0 placements; 23 runs 
 run_faultbox explore disjoint.star --test test_one_service_two_requests --runs 50 --json "$TMP/whole.json"
 expect_rc 0 "dpor, two requests to one journal"
 expect_out 'complete: 6 runs = 6 classes without faults' "two requests to one service: 6 classes, one run each"
-run_faultbox explore shared.star --runs 50
-expect_out 'complete: [0-9]+ runs = 2 classes without faults' "two clients of one store: 2 classes"
+run_faultbox explore shared.star --runs 50 --trace-dir "$TMP/shared"
+# The store's first accept began before the body (`# waiting accepts: store 1`):
+# its accept event takes the second connection, paired by the backlog's order,
+# so dpor never asks for that accept before the connect it needs.
+expect_out 'complete: 2 runs = 2 classes without faults \+ 0 placements' "two clients of one store: 2 classes in 2 runs"
+if grep -q 'divergence' "$TMP/out"; then fail "shared.star: a run diverged"; cat "$TMP/out"; else pass "shared.star: no run diverged"; fi
+if grep -q '^# waiting accepts: store 1, client1 1, client2 1$' "$TMP/shared/"*-run1.log; then
+  pass "the trace header counts the accepts that began before the body"
+else fail "no '# waiting accepts: store 1, client1 1, client2 1' line in $TMP/shared/*-run1.log"; fi
+
+# --- a real server (redis-server, Debian's package): the same two acceptance checks --------
+[[ -x /usr/bin/redis-server ]] || fail "no /usr/bin/redis-server (run.sh installs it)"
+cp "$SRC/bench/explore/redis.star" "$TMP/redis.star"
+run_faultbox explore redis.star --runs 100 --trace-dir "$TMP/redis"
+expect_rc 0 "dpor on redis-server"
+expect_out 'test_two_servers: complete: 1 runs = 1 class without faults' \
+  "two SETs to two independent redis servers: complete after one class"
+if grep -qE 'test_one_server: complete: ([2-9]|[1-9][0-9]+) runs = ([2-9]|[1-9][0-9]+) classes without faults' "$TMP/out"; then
+  pass "the same two SETs to one redis server: more than one class, each run once"
+else fail "one redis server: not complete with more than one class"; cat "$TMP/out"; fi
+if grep -q 'divergence' "$TMP/out"; then fail "redis: a run diverged"; cat "$TMP/out"; else pass "redis: no run diverged"; fi
+# "each making at least six intercepted syscalls": count each server's decisions.
+for r in r1 r2; do
+  n=$(grep -cE "^step=[0-9]+ $r " "$TMP/redis/test_two_servers-dpor-run1.log")
+  if (( n >= 6 )); then pass "$r made $n intercepted syscalls (decisions) for its SET"
+  else fail "$r made only $n decisions in test_two_servers"; fi
+done
+
+# --- held SYNs are events (DESIGN.md §4): a connect delayed on the wire ------------------
+# lands when a decision releases its SYN, after the delay; the trace shows the
+# release, a replay follows it, and dpor orders two held SYNs like two connects.
+cat >"$TMP/held.star" <<STAR
+echo = service("echo", "$FIX/tcp_echo", interface("main", "tcp", 7301), args=["7301"],
+               healthcheck=tcp("localhost:7301"))
+relay = service("relay", "$FIX/explore_relay", interface("main", "tcp", 7302), args=["7302", "7301"],
+                depends_on=[echo], healthcheck=tcp("localhost:7302"))
+
+def test_relay_slow_connect():
+    def body():
+        r = relay.main.send("hello\n", timeout="5s")
+        assert_true(r.ok, "send failed: %s" % r.error)
+        assert_eq(r.body, "hello\n")
+        assert_true(r.duration_ms >= 300, "the relay's connect was not delayed: %d ms" % r.duration_ms)
+    fault(echo, connect=delay("300ms", label="slow echo"), run=body)
+STAR
+(cd "$TMP" && exec timeout 300 "$FAULTBOX" test held.star --trace-dir "$TMP/held") >"$TMP/out" 2>&1
+rc=$?
+expect_rc 0 "a relay whose connect is held 300 ms, serialized"
+held_trace="$TMP/held/test_relay_slow_connect-seed1.log"
+if grep -qE '^step=([0-9]+) relay connect echo\.main #1 @t1 -> hold-syn 300ms \[slow echo\]$' "$held_trace" &&
+   grep -qE '^step=[0-9]+ relay syn echo\.main #1 @t1~syn -> allow$' "$held_trace"; then
+  pass "the held SYN's release is a decision of the trace, after the connect"
+else fail "no 'relay syn echo.main' decision after the held connect in $held_trace"; cat "$held_trace"; fi
+(cd "$TMP" && exec timeout 300 "$FAULTBOX" replay "$held_trace") >"$TMP/out" 2>&1
+rc=$?
+expect_rc 0 "replay of the held-SYN trace"
+expect_out '^replayed ([0-9]+)/\1 decisions' "the replay follows every decision, the SYN's release included"
+cat >>"$TMP/shared.star" <<'STAR'
+
+def test_two_clients_slow_store():
+    """Both clients' connects to the store are held 200 ms on the wire."""
+    fault(store, connect=delay("200ms", label="slow store"), run=test_two_clients)
+STAR
+run_faultbox explore shared.star --test test_two_clients_slow_store --runs 50
+expect_rc 0 "dpor, two clients whose connects are held"
+expect_out 'complete: 2 runs = 2 classes without faults' "two held SYNs to one store: 2 classes in 2 runs"
+if grep -q 'divergence' "$TMP/out"; then fail "held SYNs: a run diverged"; cat "$TMP/out"; else pass "held SYNs: no run diverged"; fi
 
 # --- sharding: the union of the shards is the whole ------------------------------------
 for i in 1 2; do
@@ -87,6 +163,33 @@ sys.exit(0 if ok else 1)
 EOF
 then pass "--json class ids: shard 1/2 ∪ shard 2/2 = the unsharded set of 6"
 else fail "shard union differs from the unsharded class ids"; fi
+
+# --- --dpor-order: the same classes; the tree's peak in -v and --json ------------------
+run_faultbox explore disjoint.star --test test_one_service_two_requests --runs 50 --dpor-order depth-first -v \
+  --json "$TMP/dfs.json"
+expect_rc 0 "--dpor-order depth-first"
+expect_out '^explore test_one_service_two_requests: strategy dpor, .*, order depth-first$' "the header names the order"
+expect_out '^--- PASS: test_one_service_two_requests: complete: 6 runs = 6 classes without faults \+ 0 placements; tree peak [1-9][0-9]* nodes$' \
+  "depth-first: 6 classes; -v gives the tree's peak"
+if python3 - "$TMP/whole.json" "$TMP/dfs.json" <<'EOF'
+import json, sys
+whole, dfs = (json.load(open(p)) for p in sys.argv[1:])
+w, d = whole["tests"][0], dfs["tests"][0]
+peak = lambda t: isinstance(t.get("peak_live_nodes"), int) and t["peak_live_nodes"] >= 1
+ok = (whole["dpor_order"] == "fewest-preemptions" and dfs["dpor_order"] == "depth-first" and peak(w) and peak(d)
+      and set(w["classes"]) == set(d["classes"]) and len(d["classes"]) == 6)
+print("peaks", w.get("peak_live_nodes"), d.get("peak_live_nodes"))
+sys.exit(0 if ok else 1)
+EOF
+then pass "--json: dpor_order and peak_live_nodes; depth-first's class ids = the default order's"
+else fail "--json dpor_order / peak_live_nodes"; cat "$TMP/dfs.json"; fi
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [t.pop("peak_live_nodes") for t in d["tests"]]; d.pop("dpor_order"); json.dump(d, open(sys.argv[2], "w"))' \
+  "$TMP/whole.json" "$TMP/old.json"
+for f in whole old; do
+  run_faultbox report "$TMP/$f.json"
+  expect_rc 0 "report reads $f.json"
+  expect_out 'complete: 6 runs over 1 shard = 6 classes' "report of $f.json: the same summary"
+done
 
 # --- the lost update: found, traced, replayed ------------------------------------------
 run_faultbox explore lost_update.star --test test_two_increments --runs 300 --trace-dir traces-lu
@@ -140,7 +243,7 @@ for mf_runs_placed in "1 4 3" "2 7 6" "3 8 7"; do
   read -r mf runs placed <<<"$mf_runs_placed"
   run_faultbox explore placements.star --runs 50 --max-faults "$mf" -v
   expect_rc 0 "three writes, --max-faults $mf"
-  expect_out "^--- PASS: test_three_writes: complete: $runs runs = 1 class without faults \\+ $placed placements\$" \
+  expect_out "^--- PASS: test_three_writes: complete: $runs runs = 1 class without faults \\+ $placed placements; tree peak [0-9]+ nodes\$" \
     "three writes, --max-faults $mf: exactly $runs runs"
   named=$(grep -c '^    placed: ' "$TMP/out")
   [[ $named == "$placed" ]] && pass "--max-faults $mf: $placed placement runs, each named" ||
@@ -155,6 +258,9 @@ expect_rc 2 "--shard 3/2"
 expect_out 'shard wants I/N' "--shard 3/2: says what it wants"
 run_faultbox explore disjoint.star --strategy bfs
 expect_rc 2 "--strategy bfs"
+run_faultbox explore disjoint.star --strategy pct --dpor-order depth-first
+expect_rc 2 "--strategy pct --dpor-order depth-first"
+expect_out 'dpor-order goes with --strategy dpor' "--dpor-order with pct: says why"
 
 echo "$failures failed"
 [[ $failures == 0 ]]

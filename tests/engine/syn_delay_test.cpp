@@ -276,6 +276,57 @@ TEST(SynDelayQueue, RemovingARuleReleasesItsHeldSyn) {
   EXPECT_EQ(verdict(again.out).first, "connected") << again.out;
 }
 
+TEST(SynDelayQueue, GatedADueSynWaitsForItsReleaseAsAnEvent) {
+  // A serialized run (DecisionLoop) gates the queue: a SYN whose delay is up
+  // waits to be picked, then goes; ungating lets the rest go.
+  TestRun run;
+  run.start_echo(kPort);
+  run.queue().set_gated(true);
+  auto rule = run.queue().add_delay(to_port(kPort), 100ms);
+  Client& c = run.start_client("127.0.0.1", kPort, 10000);
+  ASSERT_TRUE(run.serve_until([&] { return !run.queue().due().empty() || c.done; }, 5s)) << "never due";
+  ASSERT_FALSE(c.done) << c.out;
+  EXPECT_FALSE(run.queue().next_due()) << "nothing held is still waiting for its delay";
+  // Due, but held: well past the delay the client still has no connection.
+  run.serve_for(400ms);
+  ASSERT_FALSE(c.done) << "a due SYN went through without its release: " << c.out;
+  const std::vector<SynDelayQueue::DueSyn> due = run.queue().due();
+  ASSERT_EQ(due.size(), 1u);
+  EXPECT_EQ(due[0].dst, "127.0.0.1:" + std::to_string(kPort));
+  EXPECT_EQ(due[0].src.rfind("127.0.0.1:", 0), 0u) << due[0].src;
+  EXPECT_FALSE(run.queue().release_due(due[0].id + 1)) << "an unknown id releases nothing";
+  EXPECT_TRUE(run.queue().release_due(due[0].id));
+  EXPECT_FALSE(run.queue().release_due(due[0].id)) << "released once";
+  ASSERT_TRUE(run.serve_until([&] { return c.done; }, 8s));
+  auto [word, ms] = verdict(c.out);
+  EXPECT_EQ(word, "connected") << c.out;
+  EXPECT_GE(ms, 500) << c.out;
+
+  // A second connect, due, is let go by ungating (the body ended).
+  Client& again = run.start_client("127.0.0.1", kPort, 10000);
+  ASSERT_TRUE(run.serve_until([&] { return !run.queue().due().empty() || again.done; }, 5s));
+  ASSERT_FALSE(again.done) << again.out;
+  run.queue().set_gated(false);
+  EXPECT_TRUE(run.queue().due().empty());
+  ASSERT_TRUE(run.serve_until([&] { return again.done; }, 8s));
+  EXPECT_EQ(verdict(again.out).first, "connected") << again.out;
+  EXPECT_EQ(run.queue().fired(rule), 2u);
+}
+
+TEST(SynDelayQueue, GatedNextDueIsTheSoonestHeldDelay) {
+  TestRun run;
+  run.start_echo(kPort);
+  run.queue().set_gated(true);
+  run.queue().add_delay(to_port(kPort), 60s);
+  EXPECT_FALSE(run.queue().next_due()) << "nothing held yet";
+  const auto before = Clock::now();
+  Client& c = run.start_client("127.0.0.1", kPort, 10000);
+  ASSERT_TRUE(run.serve_until([&] { return run.queue().held_now() == 1 || c.done; }, 5s));
+  ASSERT_TRUE(run.queue().next_due());
+  EXPECT_GE(*run.queue().next_due(), before + 60s);
+  EXPECT_TRUE(run.queue().due().empty());
+}
+
 TEST(SynDelayQueue, RetransmittedSynsDoNotEstablishEarly) {
   // 2.5 s spans the kernel's first SYN retransmission (1 s): whether or not
   // the kernel retransmits while the original is queued, the connection is

@@ -43,6 +43,17 @@ TEST(EventRef, LabelIsTheIdentityWithoutItsOccurrence) {
   EXPECT_EQ(event_ref(id("api", "write", "$RUN/orders.log", 9, "1")).label, e.label);
 }
 
+TEST(EventRef, AHeldSynsReleaseIsItsOwnProcessAndLandsInThePeersBacklog) {
+  const EventRef syn = event_ref(id("api", "syn", "redis.main", 1, "1~syn"));
+  EXPECT_EQ(syn.process, "api@t1~syn");  // not the connecting thread api@t1, which may go on
+  EXPECT_EQ(syn.footprint.resources, (std::vector<std::string>{"link:api~redis", "listen:redis"}));
+  // Dependent with the peer's accept (the backlog's order) and with another
+  // client's connect to it; not with that client's file write.
+  EXPECT_TRUE(dependent(syn.footprint, footprint_of(id("redis", "accept", "redis.main"))));
+  EXPECT_TRUE(dependent(syn.footprint, footprint_of(id("worker", "connect", "redis.main"))));
+  EXPECT_FALSE(dependent(syn.footprint, footprint_of(id("worker", "write", "/tmp/w"))));
+}
+
 TEST(ScheduleStrategy, FollowsThePrefixByProcessAndLabelWhateverTheOccurrence) {
   Schedule s;
   s.prefix = {decision(id("test", "POST", "api.main", 1)), decision(id("api", "write", "$RUN/orders.log", 1, "1"))};

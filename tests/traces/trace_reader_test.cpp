@@ -106,6 +106,29 @@ TEST(TraceReader, ReadsBackThePlacementsLine) {
   EXPECT_EQ(parse_trace(write_shiviz(sample_trace())).trace.header.placed, std::nullopt);
 }
 
+TEST(TraceReader, ReadsBackTheWaitingAcceptsLine) {
+  TraceFile t = sample_trace();
+  t.header.waiting_accepts = std::vector<std::pair<std::string, uint64_t>>{{"store", 1}, {"api", 4}};
+  std::string text = write_shiviz(t);
+  EXPECT_NE(text.find("\n# waiting accepts: store 1, api 4\n"), std::string::npos);
+  EXPECT_EQ(parse_trace(text).trace, t);
+  EXPECT_TRUE(validate_trace_text(text).empty());
+  t.header.waiting_accepts = std::vector<std::pair<std::string, uint64_t>>{};  // counted: none (not the same as unknown)
+  text = write_shiviz(t);
+  EXPECT_NE(text.find("\n# waiting accepts: none\n"), std::string::npos);
+  EXPECT_EQ(parse_trace(text).trace, t);
+  EXPECT_EQ(parse_trace(write_shiviz(sample_trace())).trace.header.waiting_accepts, std::nullopt);
+}
+
+TEST(TraceReader, RejectsMalformedWaitingAcceptsLines) {
+  expect_format_error(with_inserted(9, "# waiting accepts: store"), 9, "waiting accepts line must read");
+  expect_format_error(with_inserted(9, "# waiting accepts: store x"), 9, "waiting accepts of store `x` is not a positive number");
+  expect_format_error(with_inserted(9, "# waiting accepts: store 0"), 9, "waiting accepts of store `0` is not a positive number");
+  expect_format_error(with_inserted(9, "# waiting accepts: store 1, store 2"), 9, "service store named twice");
+  expect_format_error(with_inserted(9, "# waiting accepts: none\n# waiting accepts: none"), 10,
+                      "second `# waiting accepts:` line");
+}
+
 TEST(TraceReader, RejectsMalformedPlacementsLines) {
   expect_format_error(with_inserted(9, "# placements: at 3"), 9, "placements line must read");
   expect_format_error(with_inserted(9, "# placements: placed at steps 2, x"), 9, "placed step `x` is not a positive number");
