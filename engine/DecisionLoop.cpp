@@ -612,7 +612,7 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
         // Name this end for its peer: a client's ephemeral endpoint is the
         // service itself ("api" as redis sees it); a server's end is already
         // its interface.
-        if (!recorder_.normalizer().interface_at(p.local)) recorder_.normalizer().add_client(p.local, from.name());
+        if (!recorder_.normalizer().interface_at(p.local)) recorder_.normalizer().add_client(p.local, p.peer, from.name());
         resolve_peer(p);
         if (p.kind == Kind::Read) p.wait = Wait::Read;
         if (p.kind == Kind::Write) p.wait = Wait::Write;
@@ -657,7 +657,7 @@ std::vector<traces::VectorClock> DecisionLoop::joined(const std::string& fiber) 
 }
 
 void DecisionLoop::resolve_peer(Parked& p) {
-  p.resource = recorder_.normalizer().peer(p.peer);
+  p.resource = recorder_.normalizer().peer(p.peer, p.local);
   // A peer that is no service's socket and no declared interface is
   // faultbox's own (the driver, a healthcheck): there is nothing else in
   // the run's namespace. A service's client end becomes known when that

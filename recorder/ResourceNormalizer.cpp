@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
+#include <iterator>
 #include <optional>
 #include <stdexcept>
 
@@ -132,8 +133,15 @@ void ResourceNormalizer::add_client(const std::string& endpoint, std::string hos
   clients_[parse_endpoint(endpoint).text()] = std::move(host);
 }
 
+void ResourceNormalizer::add_client(const std::string& endpoint, const std::string& remote, std::string host) {
+  connection_clients_[{parse_endpoint(endpoint).text(), parse_endpoint(remote).text()}] = std::move(host);
+}
+
 void ResourceNormalizer::forget_client(const std::string& endpoint) {
-  clients_.erase(parse_endpoint(endpoint).text());
+  const std::string e = parse_endpoint(endpoint).text();
+  clients_.erase(e);
+  for (auto it = connection_clients_.begin(); it != connection_clients_.end();)
+    it = it->first.first == e ? connection_clients_.erase(it) : std::next(it);
 }
 
 std::string ResourceNormalizer::fold_pids(std::string_view c) const {
@@ -198,6 +206,15 @@ std::optional<std::string> ResourceNormalizer::interface_at(std::string_view end
     return without_spaces(it->second);
   if (auto it = interfaces_by_port_.find(e.port); it != interfaces_by_port_.end()) return without_spaces(it->second);
   return std::nullopt;
+}
+
+std::string ResourceNormalizer::peer(std::string_view endpoint, std::string_view seen_from) const {
+  if (!seen_from.empty()) {
+    const Endpoint e = parse_endpoint(endpoint);
+    if (auto it = connection_clients_.find({e.text(), parse_endpoint(seen_from).text()}); it != connection_clients_.end())
+      return without_spaces(it->second);
+  }
+  return peer(endpoint);
 }
 
 std::string ResourceNormalizer::peer(std::string_view endpoint) const {

@@ -142,6 +142,24 @@ TEST(ResourceNormalizerPeer, TheDriverAndOtherClientsByTheirLocalEndpoint) {
   EXPECT_EQ(n.peer("127.0.0.1:41240"), "test/2");
 }
 
+// tests/e2e race fixture, 1 replay in 20: shop's connection to stock and the
+// driver's to shop both left from 127.0.0.1:41234 (Linux shares a local port
+// between connections to different remotes), and shop's read of the
+// driver's request was named "shop read shop".
+TEST(ResourceNormalizerPeer, AServicesOutboundEndNamesOnlyItsOwnConnection) {
+  ResourceNormalizer n(kRunDir);
+  n.add_interface(7000, "stock.main");
+  n.add_interface(8080, "shop.main");
+  n.add_client("127.0.0.1:41234", "127.0.0.1:7000", "shop");
+  EXPECT_EQ(n.peer("127.0.0.1:41234", "127.0.0.1:7000"), "shop") << "stock's view of shop's connection";
+  EXPECT_EQ(n.peer("127.0.0.1:41234", "127.0.0.1:8080"), "ext:127.0.0.1") << "shop's view of the driver's connection";
+  EXPECT_EQ(n.peer("127.0.0.1:41234"), "ext:127.0.0.1") << "registered for one connection only";
+  // Declared interfaces resolve whoever looks.
+  EXPECT_EQ(n.peer("127.0.0.1:7000", "127.0.0.1:41234"), "stock.main");
+  n.forget_client("127.0.0.1:41234");
+  EXPECT_EQ(n.peer("127.0.0.1:41234", "127.0.0.1:7000"), "ext:127.0.0.1");
+}
+
 TEST(ResourceNormalizerPeer, EphemeralPortsAreNeverPartOfTheName) {
   ResourceNormalizer n(kRunDir);
   EXPECT_EQ(n.peer("10.0.0.5:5432"), "ext:10.0.0.5:5432");
