@@ -8,8 +8,10 @@
 //   2. record what the previous decision did, now that it is complete (a
 //      receive's byte range is known only after it returned);
 //   3. the enabled set: parked events that can proceed (a blocking
-//      read/recv/accept only when data or a connection waits) and the
-//      driver steps that are ready to start;
+//      read/recv/accept only when data or a connection waits), the
+//      driver steps that are ready to start, and held SYNs whose delay is
+//      up (a connect delayed on the wire: the SYN queue is gated while the
+//      body runs, so where the connection lands is a decision too);
 //   4. the Strategy picks one; it is released (fault rules decide its
 //      outcome at this moment) and becomes decision N of the trace.
 //
