@@ -36,6 +36,11 @@ import json
 import re
 import sys
 
+# Members of Object.prototype (traces/TraceValidator.cpp has the same list).
+OBJECT_PROTOTYPE_NAMES = {
+    "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__", "constructor",
+    "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toLocaleString", "toString", "valueOf",
+}
 SHIVIZ_REGEX = r"(?<host>\S*) (?<clock>{.*})\n(?<event>.*)"
 EVENT_RE = re.compile(r"^step=(\d+|-) (\S+) (\S+) (\S+) #(\d+)( @t\S+)? -> (.+)$")
 RECEIVES = {"read", "readv", "pread64", "recv", "recvfrom", "recvmsg", "recvmmsg", "accept", "accept4", "response"}
@@ -100,6 +105,12 @@ def shiviz_events(path, text, problems):
                 isinstance(k, str) and isinstance(v, int) and not isinstance(v, bool) and v > 0
                 for k, v in clock.items()):
             problems.append(f"{path}:{line}: clock is not host -> positive integer: {m.group('clock')}")
+            continue
+        named = [h for h in [m.group("host"), *clock] if h in OBJECT_PROTOTYPE_NAMES]
+        if named:
+            # ShiViz keeps hosts in plain objects: "constructor" is there
+            # already, and its model code crashes (TypeError, no message).
+            problems.append(f"{path}:{line}: host {named[0]!r} is a JavaScript Object.prototype member")
             continue
         events.append(Event(line, m.group("host"), clock, m.group("event")))
     return events
