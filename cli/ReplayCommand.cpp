@@ -360,13 +360,19 @@ int run_replay(const ReplayOptions& options) {
       std::cerr << "faultbox replay: --rr " << options.rr_service << ": the spec has no such service\n";
       return kExitUsage;
     }
-    // Experimental and not wired yet where it could run: say which.
+    // Experimental, and not wired: rr observes a tracee's syscalls through
+    // its own seccomp filter's SECCOMP_RET_TRACE stops, and the kernel runs
+    // the filter result of lowest value — faultbox's SECCOMP_RET_USER_NOTIF
+    // — so rr would never see the syscalls faultbox intercepts (and it turns
+    // a tracee's own filters into RET_TRACE to emulate them, which cannot
+    // stand in for a notification listener). Say the first reason that holds.
     if (!hardware_counters_available())
       std::cout << "--rr " << options.rr_service
                 << ": rr cannot record here (no hardware performance counters); replaying without it\n";
     else
       std::cout << "--rr " << options.rr_service
-                << ": recording under rr is not implemented yet; replaying without it\n";
+                << ": rr cannot record a service faultbox supervises (seccomp user notification takes precedence over "
+                   "rr's seccomp tracing); replaying without it\n";
   }
 
   std::vector<traces::EventIdentity> prefix;
