@@ -15,6 +15,7 @@
 #include "engine/WaitingAccepts.h"
 #include "spec/vocabulary/Errno.h"
 #include "spec/vocabulary/Syscalls.h"
+#include "scheduler/Dependence.h"
 #include "scheduler/Readiness.h"
 #include "scheduler/SocketProgress.h"
 
@@ -129,7 +130,7 @@ void DecisionLoop::activate(DriverControl& driver) {
       quiescence_->await([this](std::chrono::nanoseconds max_wait) { run_.poll(max_wait); });
   if (!settled.reached) warn("services not quiescent when the test body started: " + settled.warning);
   ordinals_.number(census_->refresh());
-  waiting_accepts_ = count_waiting_accepts(census_->threads());
+  count_waiting_accepts();
   for (const auto& s : run_.services()) recorder_.normalizer().add_pid(s->pid());
   active_ = true;
   for (SynDelayQueue* q : run_.syn_queues()) q->set_gated(true);
@@ -270,16 +271,17 @@ void DecisionLoop::decide() {
   size_t pick = 0;
   try {
     pick = strategy_->choose(ids, step_);
-  } catch (const scheduler::Divergence&) {
+  } catch (const scheduler::Divergence& d) {
     // Replay: the expected event may still be on its way (a timer, a
     // thread the kernel has not run yet). Wait for it up to the cap, never
     // deciding anything else meanwhile; then it is a divergence.
     if (!waiting_since_) waiting_since_ = Clock::now();
     // A held SYN comes due when its delay is up, which may be later than
-    // the cap: wait for it too (it may be the expected event).
+    // the cap: when a SYN's release is what is expected, wait for it.
     auto deadline = *waiting_since_ + options_.quiescence_cap;
-    for (SynDelayQueue* q : run_.syn_queues())
-      if (auto due = q->next_due()) deadline = std::max(deadline, *due + options_.quiescence_cap);
+    if (d.expected.find(" syn ") != std::string::npos)
+      for (SynDelayQueue* q : run_.syn_queues())
+        if (auto due = q->next_due()) deadline = std::max(deadline, *due + options_.quiescence_cap);
     if (Clock::now() < deadline) {
       --step_;
       pump(std::chrono::milliseconds(5));
@@ -304,6 +306,7 @@ void DecisionLoop::decide() {
     // backlog before the next decision (settle waits for the handshake).
     traces::EventIdentity id = recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread);
     if (!c.queue->release_due(c.syn)) throw std::logic_error("a due SYN vanished before its release");
+    syn_origins_.erase(c.syn_key);
     recorder_.record(id, step_, "allow", "", "", {});
     if (step_ <= expected_outcomes_.size() && !expected_outcomes_[step_ - 1].empty() &&
         expected_outcomes_[step_ - 1] != "allow")
@@ -356,18 +359,44 @@ std::vector<DecisionLoop::Candidate> DecisionLoop::enabled() {
 }
 
 namespace {
-// A held SYN's process: its own, beside the thread that connected (which
-// may go on with other syscalls while the SYN waits, e.g. after a
-// non-blocking connect).
-std::string syn_thread(const std::string& thread) { return thread.empty() ? "syn" : thread + "~syn"; }
+// An endpoint as it goes on the wire: a v4-mapped IPv6 socket (a
+// dual-stack client connecting to 127.0.0.1) sends an IPv4 SYN, which the
+// SYN queue names "127.0.0.1:PORT".
+std::string wire_endpoint(const SocketAddress& a) {
+  const std::string text = a.str();
+  constexpr std::string_view kMapped = "[::ffff:";
+  if (text.rfind(kMapped, 0) != 0) return text;
+  const size_t close = text.find(']');
+  if (close == std::string::npos || text.substr(kMapped.size(), close - kMapped.size()).find('.') == std::string::npos)
+    return text;
+  return text.substr(kMapped.size(), close - kMapped.size()) + text.substr(close + 1);
+}
 }  // namespace
+
+void DecisionLoop::count_waiting_accepts() {
+  waiting_accepts_.clear();
+  for (const WaitingAccept& w : find_waiting_accepts(census_->threads())) {
+    const FdFacts* facts = run_.inspector().fd(w.tgid, w.fd);
+    if (!facts || facts->kind != FdKind::Socket || !facts->socket.is_inet_stream() || !facts->socket.listening ||
+        !facts->socket.local)
+      continue;
+    std::optional<std::string> iface = recorder_.normalizer().interface_at(facts->socket.local->str());
+    if (!iface) continue;  // an undeclared port: no connect to it is named after a service
+    auto it = std::find_if(waiting_accepts_.begin(), waiting_accepts_.end(),
+                           [&](const auto& e) { return e.first == *iface; });
+    if (it == waiting_accepts_.end())
+      waiting_accepts_.emplace_back(*iface, 1);
+    else
+      ++it->second;
+  }
+}
 
 void DecisionLoop::add_due_syns(std::vector<Candidate>& out) {
   for (SynDelayQueue* q : run_.syn_queues()) {
     q->set_gated(true);  // a queue made after activate() (a restarted container) too
     for (const SynDelayQueue::DueSyn& d : q->due()) {
       std::optional<SynOrigin> origin;
-      if (auto it = syn_origins_.find(d.src); it != syn_origins_.end()) origin = it->second;
+      if (auto it = syn_origins_.find({d.src, d.dst}); it != syn_origins_.end()) origin = it->second;
       if (!origin && driver_lookup_) {
         const size_t colon = d.src.rfind(':');
         const uint16_t port = static_cast<uint16_t>(std::stoul(d.src.substr(colon + 1)));
@@ -386,9 +415,10 @@ void DecisionLoop::add_due_syns(std::vector<Candidate>& out) {
         continue;
       }
       Candidate c;
-      c.id = recorder_.preview(origin->host, "syn", origin->resource, syn_thread(origin->thread));
+      c.id = recorder_.preview(origin->host, "syn", origin->resource, scheduler::held_syn_thread(origin->thread));
       c.queue = q;
       c.syn = d.id;
+      c.syn_key = {d.src, d.dst};
       out.push_back(std::move(c));
     }
   }
@@ -402,8 +432,10 @@ void DecisionLoop::note_held_connect(const Parked& p) {
   sockaddr_storage ss{};
   socklen_t len = sizeof ss;
   if (::getsockname(dup.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+  // Keyed by both ends: Linux gives one local port to connections towards
+  // different remotes.
   if (auto local = SocketAddress::parse(&ss, len))
-    syn_origins_[local->str()] = SynOrigin{p.service->name(), p.thread, p.resource};
+    syn_origins_[{wire_endpoint(*local), p.peer}] = SynOrigin{p.service->name(), p.thread, p.resource};
 }
 
 bool DecisionLoop::is_enabled(Parked& p) {
@@ -598,6 +630,7 @@ std::optional<DecisionLoop::Parked> DecisionLoop::classify(ServiceInstance& from
         } catch (const std::invalid_argument&) {
           return std::nullopt;
         }
+        p.peer = wire_endpoint(*dst);  // for a held SYN's origin (note_held_connect)
       } else if (p.kind == Kind::Accept || s.listening) {
         if (!s.local) return std::nullopt;
         p.kind = Kind::Accept;

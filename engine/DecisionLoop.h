@@ -150,8 +150,9 @@ class DecisionLoop final : public NotificationSink {
   // strategy placed a fault — what a replay must place again (the trace
   // header's `# placements:` line).
   const std::vector<uint64_t>& placed_steps() const { return placed_steps_; }
-  // Serialized runs: the threads each service had blocked in accept() when
-  // the body started (engine/WaitingAccepts.h); none in free runs.
+  // Serialized runs: per declared interface ("store.main"), the threads
+  // blocked in accept() on it when the body started (engine/WaitingAccepts.h);
+  // none in free runs.
   const std::vector<std::pair<std::string, uint64_t>>& waiting_accepts() const { return waiting_accepts_; }
   const recorder::Recorder& recorder() const { return recorder_; }
 
@@ -195,6 +196,7 @@ class DecisionLoop final : public NotificationSink {
     std::string target;
     SynDelayQueue* queue = nullptr;  // a held SYN whose delay is up
     uint64_t syn = 0;                // its SynDelayQueue::DueSyn::id
+    std::pair<std::string, std::string> syn_key;  // its (source, destination) in syn_origins_
   };
   // Who sent a held SYN: the connect (or driver step) whose socket had this
   // source endpoint, so its release is named for that thread.
@@ -206,9 +208,11 @@ class DecisionLoop final : public NotificationSink {
   // A held SYN of a known origin as a candidate; SynDelayQueue lets the
   // others through at once (as without the gate).
   void add_due_syns(std::vector<Candidate>& out);
-  // The connect just released was delayed on the wire: remember its source
-  // endpoint for its SYN.
+  // The connect just released was delayed on the wire: remember its
+  // endpoints for its SYN.
   void note_held_connect(const Parked& p);
+  // At the body's start: the threads blocked in accept, per interface.
+  void count_waiting_accepts();
 
   scheduler::QuiescenceDetector::Result settle();
   // advance() after settle(): record, enabled set, choose, release.
@@ -255,7 +259,8 @@ class DecisionLoop final : public NotificationSink {
   // A service's last send to a fiber's connection: what its response merges.
   std::map<std::string, traces::VectorClock> last_send_to_driver_;
   std::function<std::optional<std::string>(uint16_t)> driver_lookup_;
-  std::map<std::string, SynOrigin> syn_origins_;  // source endpoint → origin
+  // (source, destination) endpoint of a held connect → its origin; erased at the SYN's release.
+  std::map<std::pair<std::string, std::string>, SynOrigin> syn_origins_;
   std::set<std::string> driver_hosts_;  // fibers that logged events
   // Replay: since when the expected event of the current decision is awaited.
   std::optional<std::chrono::steady_clock::time_point> waiting_since_;

@@ -2,7 +2,7 @@
 
 #include <sys/syscall.h>
 
-#include <algorithm>
+#include <cstdint>
 #include <charconv>
 #include <string_view>
 
@@ -10,38 +10,41 @@
 
 namespace faultbox::engine {
 
-bool blocked_in_accept(pid_t tid) {
+std::optional<int> accept_fd(pid_t tid) {
   const std::string dir = "/proc/" + std::to_string(tid) + "/";
   std::string text;
-  // "43 0x3 0x7ffc… …" while in a syscall; "running" or "-1 …" otherwise.
-  if (!scheduler::read_small_file(dir + "syscall", text)) return false;
+  // "43 0x3 0x7ffc… …" while in a syscall (number, then the arguments in
+  // hex); "running" or "-1 …" otherwise.
+  if (!scheduler::read_small_file(dir + "syscall", text)) return std::nullopt;
+  const char* p = text.data();
+  const char* end = text.data() + text.size();
   long nr = -1;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), nr);
-  if (ec != std::errc() || end == text.data()) return false;
+  auto r = std::from_chars(p, end, nr);
+  if (r.ec != std::errc() || r.ptr == p) return std::nullopt;
 #ifdef SYS_accept
   const bool accepting = nr == SYS_accept || nr == SYS_accept4;
 #else
   const bool accepting = nr == SYS_accept4;
 #endif
-  if (!accepting) return false;
+  if (!accepting) return std::nullopt;
   // Entered, but held at the syscall's entry by its seccomp notification:
   // once answered it becomes an event (or runs free), so it is not one of
   // the accepts that began before the body.
   std::string wchan;
-  if (scheduler::read_small_file(dir + "wchan", wchan) && scheduler::is_seccomp_wait(wchan)) return false;
-  return true;
+  if (scheduler::read_small_file(dir + "wchan", wchan) && scheduler::is_seccomp_wait(wchan)) return std::nullopt;
+  p = r.ptr;
+  while (p < end && *p == ' ') ++p;
+  if (end - p > 2 && p[0] == '0' && p[1] == 'x') p += 2;
+  unsigned long fd = 0;
+  r = std::from_chars(p, end, fd, 16);
+  if (r.ec != std::errc() || r.ptr == p || fd > static_cast<unsigned long>(INT32_MAX)) return std::nullopt;
+  return static_cast<int>(fd);
 }
 
-std::vector<std::pair<std::string, uint64_t>> count_waiting_accepts(const std::vector<scheduler::ThreadInfo>& threads) {
-  std::vector<std::pair<std::string, uint64_t>> out;
-  for (const scheduler::ThreadInfo& t : threads) {
-    if (!blocked_in_accept(t.tid)) continue;
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == t.service; });
-    if (it == out.end())
-      out.emplace_back(t.service, 1);
-    else
-      ++it->second;
-  }
+std::vector<WaitingAccept> find_waiting_accepts(const std::vector<scheduler::ThreadInfo>& threads) {
+  std::vector<WaitingAccept> out;
+  for (const scheduler::ThreadInfo& t : threads)
+    if (std::optional<int> fd = accept_fd(t.tid)) out.push_back({t.service, t.tid, t.tgid, *fd});
   return out;
 }
 

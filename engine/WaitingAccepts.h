@@ -7,14 +7,16 @@
 // consumes (explorer/CausalPairs: the backlog is first in, first out, and
 // these threads take the first connections).
 //
-// Read from /proc/TID/syscall (the syscall a blocked thread is in); a thread
-// waiting for its seccomp notification to be answered is inside no accept
-// yet, and is not counted.
+// Read from /proc/TID/syscall (the syscall a blocked thread is in, and its
+// arguments); a thread waiting for its seccomp notification to be answered
+// is inside no accept yet, and is not counted. The header counts per
+// interface ("store.main 1"): each listening socket has its own backlog.
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,12 +25,22 @@
 
 namespace faultbox::engine {
 
-// True when `tid` is blocked inside accept()/accept4() (not in its seccomp
-// notification). False when it is not, or is gone.
-bool blocked_in_accept(pid_t tid);
+// A thread blocked in accept() and the fd it waits on (arg 0).
+struct WaitingAccept {
+  std::string service;
+  pid_t tid = 0;
+  pid_t tgid = 0;
+  int fd = -1;
+};
 
-// Per service, in the order the census lists them, the number of threads
-// blocked in accept; services with none are left out.
-std::vector<std::pair<std::string, uint64_t>> count_waiting_accepts(const std::vector<scheduler::ThreadInfo>& threads);
+// The fd `tid` is blocked on in accept()/accept4() (not in its seccomp
+// notification); nullopt when it is not, or is gone.
+std::optional<int> accept_fd(pid_t tid);
+
+// Every thread of `threads` blocked in accept, in the census's order. The
+// caller resolves each fd to the interface it listens on: only those are
+// counted in the trace header (a connection to an undeclared port or a unix
+// socket is no event of any trace).
+std::vector<WaitingAccept> find_waiting_accepts(const std::vector<scheduler::ThreadInfo>& threads);
 
 }  // namespace faultbox::engine

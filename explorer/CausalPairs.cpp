@@ -1,10 +1,12 @@
 #include "explorer/CausalPairs.h"
 
 #include <algorithm>
+#include <deque>
 #include <map>
-#include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
+
+#include "scheduler/Dependence.h"
 
 namespace faultbox::explorer {
 
@@ -88,21 +90,25 @@ std::string service_of_interface(const std::string& resource) {
   return resource.substr(0, dot);
 }
 
-// The accept of service S as an enabled set shows it: S's own event whose
-// only resource is its listening sockets (scheduler::footprint_of).
-std::optional<std::string> accepting_service(const scheduler::EventRef& e) {
-  const scheduler::Footprint& f = e.footprint;
-  if (f.resources.size() == 1 && f.resources[0] == "listen:" + f.service) return f.service;
-  return std::nullopt;
+// An enabled accept, as the enabled set shows it: the interface it accepts
+// on ("store.main"), from its label "store accept store.main @t1".
+std::optional<std::string> accepted_interface(const scheduler::EventRef& e) {
+  const std::string& l = e.label;
+  const size_t a = l.find(' ');
+  if (a == std::string::npos) return std::nullopt;
+  const size_t b = l.find(' ', a + 1);
+  if (b == std::string::npos) return std::nullopt;
+  const std::string action = l.substr(a + 1, b - a - 1);
+  if (action != "accept" && action != "accept4") return std::nullopt;
+  const size_t c = l.find(' ', b + 1);
+  return l.substr(b + 1, c == std::string::npos ? std::string::npos : c - b - 1);
 }
 
-// The thread a held SYN's release is named for (engine/DecisionLoop).
-std::string syn_thread_of(const std::string& thread) { return thread.empty() ? "syn" : thread + "~syn"; }
-
+// One listening socket's backlog (each socket has its own), keyed by the
+// interface its events name.
 struct Backlog {
-  std::vector<size_t> made;      // decisions that made a connection to S, in order
-  std::vector<size_t> accepts;   // accept events of S that took one, in order
-  std::set<std::string> interfaces;
+  std::vector<size_t> made;     // decisions that made a connection to it, in order
+  std::vector<size_t> accepts;  // accept events on it that took one, in order
   bool uncertain = false;
 };
 
@@ -114,62 +120,67 @@ void pair_accepts_with_connections(scheduler::RunRecord& record, const traces::T
   std::vector<const traces::TraceEvent*> by_step(n, nullptr);
   for (const traces::TraceEvent& e : trace.events)
     if (e.step > 0 && e.step <= n) by_step[e.step - 1] = &e;
-  std::map<std::string, uint64_t> waiting;
-  for (const auto& [service, count] : *trace.header.waiting_accepts) waiting[service] = count;
+  std::map<std::string, uint64_t> waiting;  // interface → threads blocked in accept on it at the start
+  for (const auto& [iface, count] : *trace.header.waiting_accepts) waiting[iface] = count;
+  auto waiting_on = [&](const std::string& iface) { return waiting.count(iface) ? waiting[iface] : 0; };
 
   std::map<std::string, Backlog> backlogs;
-  std::vector<std::tuple<std::string, std::string, std::string>> held;  // hold-syn connects awaiting their syn
-  // made_before[S][t] / accepted_before[S][t] are read off as the walk goes:
-  // the guard compares them at every decision where an accept of S is enabled.
+  // hold-syn connects whose connection waits for their "syn" event: (host, syn thread, interface)
+  std::vector<std::tuple<std::string, std::string, std::string>> held;
   for (size_t t = 0; t < n; ++t) {
-    for (const scheduler::EventRef& x : record.enabled[t]) {
-      const std::optional<std::string> s = accepting_service(x);
-      if (!s) continue;
-      Backlog& b = backlogs[*s];
-      const uint64_t w = waiting.count(*s) ? waiting[*s] : 0;
-      if (b.made.size() < w + b.accepts.size() + 1) b.uncertain = true;  // enabled with nothing waiting
-    }
+    // The guard: wherever an accept is enabled, the count must show a
+    // connection waiting on its socket.
+    for (const scheduler::EventRef& x : record.enabled[t])
+      if (std::optional<std::string> iface = accepted_interface(x)) {
+        Backlog& b = backlogs[*iface];
+        if (b.made.size() < waiting_on(*iface) + b.accepts.size() + 1) b.uncertain = true;
+      }
     const traces::TraceEvent* e = by_step[t];
     if (!e) continue;  // the trace lacks the decision: nothing known about it
     const traces::EventIdentity& id = e->identity;
     const bool allowed = e->outcome == "allow";
     if (is_accept(id)) {
-      Backlog& b = backlogs[id.host];
-      b.interfaces.insert(id.resource);
-      if (allowed) b.accepts.push_back(t);
-      else if (e->outcome.rfind("deny", 0) != 0) b.uncertain = true;
+      Backlog& b = backlogs[id.resource];
+      if (allowed)
+        b.accepts.push_back(t);
+      else if (e->outcome.rfind("deny", 0) != 0)
+        b.uncertain = true;
       continue;
     }
-    const std::string target = service_of_interface(id.resource);
-    if (target.empty() || target == id.host) continue;
+    if (service_of_interface(id.resource).empty()) continue;  // no service's interface: no backlog we count
+    Backlog& b = backlogs[id.resource];
     if (id.action == "syn") {  // a held SYN let through: its connection arrives now
-      Backlog& b = backlogs[target];
-      b.interfaces.insert(id.resource);
+      if (is_driver_host(id.host)) {
+        // The step was counted when it started; its connection arrives only now.
+        for (size_t k = b.made.size(); k-- > 0;)
+          if (by_step[b.made[k]] && by_step[b.made[k]]->identity.host == id.host &&
+              by_step[b.made[k]]->identity.action != "syn") {
+            b.made.erase(b.made.begin() + static_cast<std::ptrdiff_t>(k));
+            break;
+          }
+      } else {
+        auto h = std::find(held.begin(), held.end(), std::make_tuple(id.host, id.thread, id.resource));
+        if (h != held.end()) held.erase(h);
+      }
       if (allowed) b.made.push_back(t);
-      auto h = std::find(held.begin(), held.end(), std::make_tuple(id.host, id.thread, id.resource));
-      if (h != held.end()) held.erase(h);
     } else if (is_driver_host(id.host)) {
-      Backlog& b = backlogs[target];
-      b.interfaces.insert(id.resource);
-      b.made.push_back(t);
+      b.made.push_back(t);  // a fresh connection per step (CURLOPT_FRESH_CONNECT, TcpExchange)
     } else if (id.action == "connect") {
-      Backlog& b = backlogs[target];
-      b.interfaces.insert(id.resource);
       if (e->outcome == "allow")
         b.made.push_back(t);
       else if (e->outcome.rfind("hold-syn", 0) == 0)
-        held.emplace_back(id.host, syn_thread_of(id.thread), id.resource);  // made by its "syn" event, if any
+        held.emplace_back(id.host, scheduler::held_syn_thread(id.thread), id.resource);
       else if (e->outcome.rfind("deny", 0) != 0)
         b.uncertain = true;  // delayed: it lands later than its decision
     }
   }
   // A held SYN let through without an event (its fault ended first): its
   // connection arrived at a moment the trace does not show.
-  for (const auto& [host, thread, resource] : held) backlogs[service_of_interface(resource)].uncertain = true;
+  for (const auto& [host, thread, iface] : held) backlogs[iface].uncertain = true;
 
-  for (const auto& [service, b] : backlogs) {
-    const uint64_t w = waiting.count(service) ? waiting[service] : 0;
-    if (b.uncertain || (w > 0 && b.interfaces.size() > 1)) continue;
+  for (const auto& [iface, b] : backlogs) {
+    if (b.uncertain) continue;
+    const uint64_t w = waiting_on(iface);
     for (size_t k = 0; k < b.accepts.size(); ++k) {
       const size_t m = static_cast<size_t>(w) + k;
       if (m >= b.made.size() || b.made[m] >= b.accepts[k]) break;  // cannot happen when the guard held
@@ -188,19 +199,34 @@ void pair_syns_with_connects(scheduler::RunRecord& record, const traces::TraceFi
   std::vector<const traces::TraceEvent*> by_step(n, nullptr);
   for (const traces::TraceEvent& e : trace.events)
     if (e.step > 0 && e.step <= n) by_step[e.step - 1] = &e;
+  using Key = std::tuple<std::string, std::string, std::string>;  // host, syn thread, resource
+  std::map<Key, std::deque<size_t>> held;  // a thread's held connects, in order: their SYNs go in that order
+  std::map<Key, size_t> step;              // a fiber's latest step (one in flight at a time)
   for (size_t j = 0; j < n; ++j) {
-    if (!by_step[j] || by_step[j]->identity.action != "syn") continue;
-    const traces::EventIdentity& syn = by_step[j]->identity;
-    for (size_t i = j; i-- > 0;) {
-      if (!by_step[i]) continue;
-      const traces::EventIdentity& c = by_step[i]->identity;
-      if (c.host == syn.host && c.resource == syn.resource && c.action != "syn" &&
-          syn_thread_of(c.thread) == syn.thread) {
-        if (record.caused_by.size() <= j) record.caused_by.resize(j + 1);
-        if (!record.caused_by[j] || *record.caused_by[j] < i) record.caused_by[j] = i;
-        break;
-      }
+    if (!by_step[j]) continue;
+    const traces::TraceEvent& e = *by_step[j];
+    const traces::EventIdentity& id = e.identity;
+    if (id.action != "syn") {
+      const Key key{id.host, scheduler::held_syn_thread(id.thread), id.resource};
+      if (is_driver_host(id.host))
+        step[key] = j;
+      else if (id.action == "connect" && e.outcome.rfind("hold-syn", 0) == 0)
+        held[key].push_back(j);
+      continue;
     }
+    const Key key{id.host, id.thread, id.resource};
+    std::optional<size_t> sender;
+    if (is_driver_host(id.host)) {
+      if (auto it = step.find(key); it != step.end()) sender = it->second;
+    } else if (auto it = held.find(key); it != held.end() && !it->second.empty()) {
+      sender = it->second.front();
+      it->second.pop_front();
+    }
+    if (!sender) continue;
+    // Replaces what add_enablers() guessed (the decision after which the
+    // delay happened to run out): that one could run after the release.
+    if (record.caused_by.size() <= j) record.caused_by.resize(j + 1);
+    record.caused_by[j] = *sender;
   }
 }
 

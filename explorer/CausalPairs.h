@@ -47,27 +47,27 @@ void add_enablers(scheduler::RunRecord& record);
 namespace faultbox::explorer {
 
 // Pairs each accept event with the connection it took: a listening socket's
-// backlog is first in, first out, so the k-th accept event of service S
-// takes the (w + k)-th connection made to S, where w is the number of S's
-// threads already blocked in accept when the body started (the trace
+// backlog is first in, first out, so the k-th accept event on interface I
+// takes the (w + k)-th connection made to I, where w is the number of
+// threads already blocked in accept on I when the body started (the trace
 // header's `# waiting accepts:`; they take the first w connections without
-// an event). A connection is made by a connect event to S that was allowed,
-// or by a driver step towards S (the driver opens a fresh connection for
-// every step). The recorder pairs no connect → accept, and add_enablers()
-// sees only an accept that was parked before its connect: an accept whose
-// thread came back to it later (after serving an earlier connection) had no
-// known cause, so dpor took (connect, accept) for a race and asked for the
-// accept first — infeasible, a divergence after the quiescence cap.
+// an event). A connection is made by a connect event to I that was allowed,
+// by a driver step towards I (the driver opens a fresh connection for every
+// step) or by the release of a held SYN (a "syn" event; a driver step whose
+// SYN was held counts there, not at the step). The recorder pairs no
+// connect → accept, and add_enablers() sees only an accept that was parked
+// before its connect: an accept whose thread came back to it later (after
+// serving an earlier connection) had no known cause, so dpor took
+// (connect, accept) for a race and asked for the accept first — infeasible,
+// a divergence after the quiescence cap.
 //
-// Only where the count is certain — for a service S, nothing is paired when
+// Only where the count is certain — for an interface, nothing is paired when
 //   - the trace has no `# waiting accepts:` line (free run, older trace),
-//   - a connect to S was delayed or its SYN held (its connection arrives
-//     later than its decision),
-//   - S's accepts and connects name more than one of S's interfaces while
-//     some of its threads waited in accept (whose backlog they took is
-//     unknown),
-//   - an accept event of S was enabled when the count says no connection
-//     was waiting (a non-blocking accept, which may return EAGAIN and take
+//   - a connect to it was delayed (ContinueAfter), or was held on the wire
+//     and its SYN let through without a "syn" event (the fault ended first):
+//     its connection arrived at a moment the trace does not show,
+//   - an accept on it was enabled when the count says no connection was
+//     waiting (a non-blocking accept, which may return EAGAIN and take
 //     nothing, or a connection the count does not know of).
 // The pair replaces the cause add_enablers() found: for a blocking accept
 // the connection it takes is exactly what enabled it.
@@ -78,11 +78,13 @@ void pair_accepts_with_connections(scheduler::RunRecord& record, const traces::T
 namespace faultbox::explorer {
 
 // A held SYN's release (a "syn" event, engine/DecisionLoop: a connect
-// delayed on the wire, let through when its delay was up) is caused by the
-// connect — or the driver step — that sent it: the latest earlier decision
-// of the same host, thread and resource. Without the pair dpor would take
+// delayed on the wire, let through when its delay was up and a decision
+// picked it) is caused by what sent it: the thread's held connects to that
+// interface in order (their SYNs are held equally long), or the fiber's
+// latest step (one in flight at a time). Without the pair dpor would take
 // them for a race (one service, two processes) and ask for the release
-// first. Keeps a later cause.
+// first. Replaces what add_enablers() guessed (the decision just before the
+// delay ran out, which the release could as well have preceded).
 void pair_syns_with_connects(scheduler::RunRecord& record, const traces::TraceFile& trace);
 
 }  // namespace faultbox::explorer

@@ -34,10 +34,10 @@
 //
 // Peers (peer()), from an endpoint as "127.0.0.1:6379", "[::1]:80" or
 // "unix:/path":
-//   - a local endpoint registered with add_client (the driver's sockets →
-//     "test" / "test/N"; a service's outbound socket → its service name),
-//     for the one connection it was registered with when it was (see
-//     add_client);
+//   - a local endpoint registered with add_client: a service's outbound
+//     socket → its service name, for the one connection it was registered
+//     with (engine/DecisionLoop registers every one so); the endpoint-only
+//     form is there for a caller that knows an endpoint is no one else's;
 //   - a declared interface → "service.interface": an exact address+port
 //     registration first (container mode: services share port numbers),
 //     then a port-only one (binary mode: everything on loopback);

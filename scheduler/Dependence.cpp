@@ -75,4 +75,8 @@ std::string process_of(const traces::EventIdentity& id) {
   return id.thread.empty() ? id.host : id.host + "@t" + id.thread;
 }
 
+std::string held_syn_thread(const std::string& connecting_thread) {
+  return connecting_thread.empty() ? "syn" : connecting_thread + "~syn";
+}
+
 }  // namespace faultbox::scheduler

@@ -43,4 +43,10 @@ bool dependent(const Footprint& a, const Footprint& b);
 // on one step), so "let process P go" names one event.
 std::string process_of(const traces::EventIdentity& id);
 
+// The thread a held SYN's release is named for (engine/DecisionLoop): a
+// process of its own beside the thread that connected ("1" → "1~syn"), which
+// may go on with other syscalls while the SYN waits; "syn" for a driver
+// fiber's step (no thread).
+std::string held_syn_thread(const std::string& connecting_thread);
+
 }  // namespace faultbox::scheduler

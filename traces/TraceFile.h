@@ -112,12 +112,13 @@ struct TraceHeader {
   // decisions at which it placed one, in order. A replay places them again
   // at the same decisions; without the line the rules apply as written.
   std::optional<std::vector<uint64_t>> placed;
-  // Serialized runs: per service, the threads already blocked in accept()
-  // when the body started (`# waiting accepts: store 1` or `none`). Such an
-  // accept began while start-up ran free, so the connection it takes is no
-  // event of the trace; exploration needs the count to pair every accept
-  // event with the connect it consumes (explorer/CausalPairs). Absent in
-  // free runs and in traces written before the line existed.
+  // Serialized runs: per declared interface, the threads already blocked in
+  // accept() on it when the body started (`# waiting accepts: store.main 1`
+  // or `none`). Such an accept began while start-up ran free, so the
+  // connection it takes is no event of the trace; exploration needs the
+  // count to pair every accept event with the connection it consumes
+  // (explorer/CausalPairs). Absent in free runs and in traces written
+  // before the line existed.
   std::optional<std::vector<std::pair<std::string, uint64_t>>> waiting_accepts;
   std::vector<std::string> warnings;  // determinism warnings, one line each
   bool operator==(const TraceHeader&) const = default;

@@ -151,9 +151,9 @@ class Parser {
     return steps;
   }
 
-  // "none" or "store 1, client1 2": services (each once) and their counts.
+  // "none" or "store.main 1, client1.main 2": interfaces (each once) and their counts.
   std::vector<std::pair<std::string, uint64_t>> waiting_accepts(uint64_t n, std::string_view value) {
-    const std::string how = "waiting accepts line must read `# waiting accepts: none` or `# waiting accepts: SERVICE N, SERVICE N, …`";
+    const std::string how = "waiting accepts line must read `# waiting accepts: none` or `# waiting accepts: INTERFACE N, INTERFACE N, …`";
     std::vector<std::pair<std::string, uint64_t>> out;
     if (value == "none") return out;
     std::string_view rest = value;
@@ -166,7 +166,7 @@ class Parser {
       const std::optional<uint64_t> count = parse_trace_number(trim(item.substr(sp + 1)));
       if (!count || *count == 0) fail(n, "waiting accepts of " + service + " `" + std::string(trim(item.substr(sp + 1))) + "` is not a positive number; " + how);
       for (const auto& [seen, c] : out)
-        if (seen == service) fail(n, "service " + service + " named twice in the waiting accepts line");
+        if (seen == service) fail(n, service + " named twice in the waiting accepts line");
       out.emplace_back(service, *count);
       if (comma == std::string_view::npos) break;
       rest = rest.substr(comma + 1);

@@ -1,5 +1,5 @@
 // engine/WaitingAccepts on real processes: a child blocked in accept() is
-// counted, one blocked in read() on a pipe is not.
+// found with the fd it waits on, one blocked in read() on a pipe is not.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
 #include <thread>
 
 #include "engine/WaitingAccepts.h"
@@ -57,14 +58,15 @@ bool wait_until_sleeping(pid_t pid) {
   return false;
 }
 
-TEST(WaitingAccepts, AThreadBlockedInAcceptIsCountedAndOneInReadIsNot) {
+TEST(WaitingAccepts, AThreadBlockedInAcceptIsFoundWithItsFdAndOneInReadIsNot) {
   BlockedChild accepting([] {
     int s = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(s, 4) != 0) ::_exit(1);
-    ::accept(s, nullptr, nullptr);
+    if (::dup2(s, 42) != 42) ::_exit(1);  // a known number to find in /proc/PID/syscall
+    ::accept(42, nullptr, nullptr);
   });
   int fds[2];
   ASSERT_EQ(::pipe(fds), 0);
@@ -75,21 +77,22 @@ TEST(WaitingAccepts, AThreadBlockedInAcceptIsCountedAndOneInReadIsNot) {
   });
   ASSERT_TRUE(wait_until_sleeping(accepting.pid()));
   ASSERT_TRUE(wait_until_sleeping(reading.pid()));
-  EXPECT_TRUE(blocked_in_accept(accepting.pid()));
-  EXPECT_FALSE(blocked_in_accept(reading.pid()));
-  EXPECT_FALSE(blocked_in_accept(0));  // no such thread
+  ASSERT_EQ(accept_fd(accepting.pid()), std::optional<int>(42));
+  EXPECT_EQ(accept_fd(reading.pid()), std::nullopt);
+  EXPECT_EQ(accept_fd(0), std::nullopt);  // no such thread
 
-  std::vector<scheduler::ThreadInfo> threads(3);
-  threads[0].tid = accepting.pid();
-  threads[0].service = "store";
-  threads[1].tid = reading.pid();
-  threads[1].service = "client";
-  threads[2].tid = accepting.pid();  // the same thread listed twice counts twice: per entry, not per tid
-  threads[2].service = "store";
-  const auto counts = count_waiting_accepts(threads);
-  ASSERT_EQ(counts.size(), 1u);
-  EXPECT_EQ(counts[0].first, "store");
-  EXPECT_EQ(counts[0].second, 2u);
+  std::vector<scheduler::ThreadInfo> threads(2);
+  threads[0].tid = reading.pid();
+  threads[0].service = "client";
+  threads[1].tid = accepting.pid();
+  threads[1].tgid = accepting.pid();
+  threads[1].service = "store";
+  const std::vector<WaitingAccept> found = find_waiting_accepts(threads);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].service, "store");
+  EXPECT_EQ(found[0].tid, accepting.pid());
+  EXPECT_EQ(found[0].tgid, accepting.pid());
+  EXPECT_EQ(found[0].fd, 42);
   ::close(fds[0]);
   ::close(fds[1]);
 }

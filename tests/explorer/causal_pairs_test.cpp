@@ -32,7 +32,7 @@ traces::TraceEvent event(const std::string& host, uint64_t step, traces::VectorC
 
 TEST(CausedByFromTrace, AReceiveNamesTheDecisionWhoseClockItMerged) {
   traces::TraceFile t;
-  t.events.push_back(event("api", 1, {{"api", 1}}));                  // decision 1: api sends
+  t.events.push_back(event("api", 1, {{"api.http", 1}}));                  // decision 1: api sends
   t.events.push_back(event("redis", 2, {{"redis", 1}}));              // decision 2: unrelated
   t.events.push_back(event("redis", 3, {{"api", 1}, {"redis", 2}}));  // decision 3: receives api's send
   t.events.push_back(event("api", 0, {{"api", 2}, {"redis", 2}}));    // not a decision
@@ -134,7 +134,7 @@ TEST(PairAcceptsWithConnections, TheKthAcceptEventTakesTheConnectionAfterTheWait
   auto c1 = id("client1", "connect", "store.main");
   auto serve = id("store", "read", "client2");
   auto accept = id("store", "accept", "store.main");
-  auto r = pairing_run({{c2}, {c1}, {serve}, {accept}}, std::vector<std::pair<std::string, uint64_t>>{{"store", 1}});
+  auto r = pairing_run({{c2}, {c1}, {serve}, {accept}}, std::vector<std::pair<std::string, uint64_t>>{{"store.main", 1}});
   pair_accepts_with_connections(r.record, r.trace);
   ASSERT_TRUE(r.record.caused_by[3]);
   EXPECT_EQ(*r.record.caused_by[3], 1u);
@@ -165,7 +165,7 @@ TEST(PairAcceptsWithConnections, DriverStepsMakeConnectionsAndDeniedConnectsDoNo
   auto serve = id("api", "read", "test");
   auto accept = id("api", "accept", "api.http");
   auto r = pairing_run({{step1, "start"}, {denied, "deny ECONNREFUSED"}, {step2, "start"}, {serve}, {accept}},
-                       std::vector<std::pair<std::string, uint64_t>>{{"api", 1}});
+                       std::vector<std::pair<std::string, uint64_t>>{{"api.http", 1}});
   pair_accepts_with_connections(r.record, r.trace);
   ASSERT_TRUE(r.record.caused_by[4]);
   EXPECT_EQ(*r.record.caused_by[4], 2u);
@@ -198,11 +198,39 @@ TEST(PairAcceptsWithConnections, PairsNothingWhereTheCountIsUncertain) {
     auto r = pairing_run({{c1, "delay 100ms"}, {c2}, {accept}}, none);
     EXPECT_FALSE(paired(r));
   }
-  {  // a waiting accept, and two of the store's interfaces: whose backlog it took is unknown
-    auto admin = id("client2", "connect", "store.admin");
-    auto r = pairing_run({{c1}, {admin}, {accept}}, std::vector<std::pair<std::string, uint64_t>>{{"store", 1}});
-    EXPECT_FALSE(paired(r));
-  }
+}
+
+// Each listening socket has its own backlog: a connection to the store's
+// admin interface is not one the accept on main can take.
+TEST(PairAcceptsWithConnections, EachInterfaceHasItsOwnBacklog) {
+  auto admin = id("client2", "connect", "store.admin");
+  auto c1 = id("client1", "connect", "store.main");
+  auto accept = id("store", "accept", "store.main");
+  auto r = pairing_run({{admin}, {c1}, {accept}}, std::vector<std::pair<std::string, uint64_t>>{});
+  pair_accepts_with_connections(r.record, r.trace);
+  ASSERT_TRUE(r.record.caused_by[2]);
+  EXPECT_EQ(*r.record.caused_by[2], 1u) << "main's first connection, not admin's";
+  // A thread waiting on admin takes admin's connection, not main's.
+  auto w = pairing_run({{admin}, {c1}, {accept}}, std::vector<std::pair<std::string, uint64_t>>{{"store.admin", 1}});
+  pair_accepts_with_connections(w.record, w.trace);
+  ASSERT_TRUE(w.record.caused_by[2]);
+  EXPECT_EQ(*w.record.caused_by[2], 1u);
+}
+
+// A driver step whose SYN is held makes its connection at the SYN's
+// release, not when it starts: counted once, there.
+TEST(PairAcceptsWithConnections, ADriverStepsHeldSynMakesItsConnectionOnce) {
+  auto step1 = id("test/1", "SEND", "echo.main", "");
+  auto step2 = id("test/2", "SEND", "echo.main", "");
+  auto syn1 = id("test/1", "syn", "echo.main", "syn");
+  auto accept = id("echo", "accept", "echo.main");
+  // step1's SYN is held; step2's is not (it went through first): echo's
+  // accept event (its waiting accept took step2's) takes step1's, made at the release.
+  auto r = pairing_run({{step1, "start"}, {step2, "start"}, {syn1}, {accept}},
+                       std::vector<std::pair<std::string, uint64_t>>{{"echo.main", 1}});
+  pair_accepts_with_connections(r.record, r.trace);
+  ASSERT_TRUE(r.record.caused_by[3]);
+  EXPECT_EQ(*r.record.caused_by[3], 2u);
 }
 
 // A connect delayed on the wire: its connection is made by the release of
@@ -215,7 +243,7 @@ TEST(PairAcceptsWithConnections, AHeldSynsReleaseMakesTheConnection) {
   auto syn2 = id("client2", "syn", "store.main", "1~syn");
   auto accept = id("store", "accept", "store.main");
   auto r = pairing_run({{c1, "hold-syn 200ms"}, {c2, "hold-syn 200ms"}, {syn2}, {syn1}, {accept}},
-                       std::vector<std::pair<std::string, uint64_t>>{{"store", 1}});
+                       std::vector<std::pair<std::string, uint64_t>>{{"store.main", 1}});
   pair_accepts_with_connections(r.record, r.trace);
   ASSERT_TRUE(r.record.caused_by[4]);
   EXPECT_EQ(*r.record.caused_by[4], 3u) << "the second connection to arrive is client1's, released at decision 4";
@@ -228,6 +256,24 @@ TEST(PairAcceptsWithConnections, AHeldSynsReleaseMakesTheConnection) {
   auto lost = pairing_run({{c1, "hold-syn 200ms"}, {c2}, {accept}}, std::vector<std::pair<std::string, uint64_t>>{});
   pair_accepts_with_connections(lost.record, lost.trace);
   EXPECT_FALSE(lost.record.caused_by[2]);
+}
+
+// The enabler add_enablers() guesses for a release is whatever ran just
+// before the delay ran out — here a driver step to the same store, which the
+// release could also have preceded. The connect replaces it.
+TEST(PairSynsWithConnects, TheConnectReplacesTheGuessedEnabler) {
+  auto c1 = id("client1", "connect", "store.main");
+  auto c1b = id("client1", "connect", "store.main");
+  auto step = id("test/1", "SEND", "store.main", "");
+  auto syn = id("client1", "syn", "store.main", "1~syn");
+  auto r = pairing_run({{c1, "hold-syn 200ms"}, {c1b, "hold-syn 200ms"}, {step, "start"}, {syn}, {syn}},
+                       std::nullopt);
+  r.record.caused_by[3] = 2;  // add_enablers' guess
+  pair_syns_with_connects(r.record, r.trace);
+  ASSERT_TRUE(r.record.caused_by[3]);
+  EXPECT_EQ(*r.record.caused_by[3], 0u) << "the first held connect's SYN goes first";
+  ASSERT_TRUE(r.record.caused_by[4]);
+  EXPECT_EQ(*r.record.caused_by[4], 1u);
 }
 
 TEST(PairSynsWithConnects, ADriverStepsSynIsCausedByTheStep) {

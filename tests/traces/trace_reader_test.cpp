@@ -108,9 +108,9 @@ TEST(TraceReader, ReadsBackThePlacementsLine) {
 
 TEST(TraceReader, ReadsBackTheWaitingAcceptsLine) {
   TraceFile t = sample_trace();
-  t.header.waiting_accepts = std::vector<std::pair<std::string, uint64_t>>{{"store", 1}, {"api", 4}};
+  t.header.waiting_accepts = std::vector<std::pair<std::string, uint64_t>>{{"store.main", 1}, {"api.http", 4}};
   std::string text = write_shiviz(t);
-  EXPECT_NE(text.find("\n# waiting accepts: store 1, api 4\n"), std::string::npos);
+  EXPECT_NE(text.find("\n# waiting accepts: store.main 1, api.http 4\n"), std::string::npos);
   EXPECT_EQ(parse_trace(text).trace, t);
   EXPECT_TRUE(validate_trace_text(text).empty());
   t.header.waiting_accepts = std::vector<std::pair<std::string, uint64_t>>{};  // counted: none (not the same as unknown)
@@ -121,10 +121,10 @@ TEST(TraceReader, ReadsBackTheWaitingAcceptsLine) {
 }
 
 TEST(TraceReader, RejectsMalformedWaitingAcceptsLines) {
-  expect_format_error(with_inserted(9, "# waiting accepts: store"), 9, "waiting accepts line must read");
-  expect_format_error(with_inserted(9, "# waiting accepts: store x"), 9, "waiting accepts of store `x` is not a positive number");
-  expect_format_error(with_inserted(9, "# waiting accepts: store 0"), 9, "waiting accepts of store `0` is not a positive number");
-  expect_format_error(with_inserted(9, "# waiting accepts: store 1, store 2"), 9, "service store named twice");
+  expect_format_error(with_inserted(9, "# waiting accepts: store.main"), 9, "waiting accepts line must read");
+  expect_format_error(with_inserted(9, "# waiting accepts: store.main x"), 9, "waiting accepts of store.main `x` is not a positive number");
+  expect_format_error(with_inserted(9, "# waiting accepts: store.main 0"), 9, "waiting accepts of store.main `0` is not a positive number");
+  expect_format_error(with_inserted(9, "# waiting accepts: store.main 1, store.main 2"), 9, "store.main named twice");
   expect_format_error(with_inserted(9, "# waiting accepts: none\n# waiting accepts: none"), 10,
                       "second `# waiting accepts:` line");
 }
