@@ -49,6 +49,8 @@ std::vector<std::string> unsettled_threads(const std::vector<ThreadSample>& befo
       const ThreadSample& a = after[j++];
       if (a.on_runqueue && !is_runnable_state(a.state)) {
         out.push_back(name_thread(a) + " still on a runqueue (state " + a.state + ", wchan 0)");
+      } else if (a.in_kernel_wait) {
+        out.push_back(name_thread(a) + " still waiting in the kernel (state D, wchan " + a.wchan + ")");
       } else if (a.runnable() || b.runnable()) {
         out.push_back(name_thread(a) + " still runnable");
       } else if (a.run_ns != b.run_ns) {

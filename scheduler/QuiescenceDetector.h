@@ -5,7 +5,10 @@
 //     as not runnable — a parked notification is S or D — except an S or D
 //     thread still on a runqueue, which wchan 0 gives away: see
 //     ThreadSample::on_runqueue; without that check, a thread preempted on
-//     its way to sleep looked asleep for milliseconds), and
+//     its way to sleep looked asleep for milliseconds) or a D thread in a
+//     wait that ends on its own (ThreadSample::in_kernel_wait: disk I/O, a
+//     kernel lock — an fsync under load outlasted two samples, and the
+//     writer's next event missed the decision), and
 //   - no thread's run time (schedstat, ns) grew between them.
 // Never log silence, never a fixed sleep: a thread that ran between two
 // samples only makes the detector take another sample. That is how a
@@ -16,9 +19,10 @@
 //
 // What the rule cannot see: a thread that wakes after the last sample (the
 // serialization makes the syscalls that matter park, so such a thread shows
-// up as a parked event at the next decision), and a thread in D for longer
-// than `interval` that will run afterwards (disk I/O; counted as asleep, as
-// DESIGN.md says).
+// up as a parked event at the next decision) — one in a timed sleep
+// (nanosleep) among them. A D thread counts as asleep only where it waits
+// for another thread of the run (a seccomp notification, a vfork child) or
+// where wchan is unreadable (every D thread looks alike then).
 //
 // The other half of quiescence — listeners and the packet queue drained,
 // driver fibers blocked — is the coordinator's: it passes its event-loop step

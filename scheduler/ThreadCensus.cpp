@@ -173,7 +173,7 @@ ThreadCensus::Sample ThreadCensus::sample() {
   refresh();
   Sample out;
   out.threads.reserve(current_.size());
-  for (const ThreadInfo& info : current_) {
+  for (ThreadInfo& info : current_) {
     auto it = known_.find(info.tid);
     if (it == known_.end()) {
       out.complete = false;
@@ -190,6 +190,8 @@ ThreadCensus::Sample ThreadCensus::sample() {
       out.complete = false;  // exited since the refresh read its stat
       continue;
     }
+    info.wchan = s.wchan;
+    it->second.info.wchan = s.wchan;
     out.threads.push_back(std::move(s));
   }
   std::sort(out.threads.begin(), out.threads.end(), [](const ThreadSample& a, const ThreadSample& b) {

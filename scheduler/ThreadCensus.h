@@ -45,6 +45,10 @@ struct ThreadInfo {
   // service's cgroup: 0 for the process the engine started (its parent is
   // faultbox), 1 for its children, … All threads of a process share its depth.
   int depth = 0;
+  // Where the thread slept at the last sample() ("futex_do_wait"): empty
+  // before one, and for a thread that was runnable then. ThreadOrdinals
+  // tells a pool of idle workers by it.
+  std::string wchan;
 };
 
 class ThreadCensus {

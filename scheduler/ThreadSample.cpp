@@ -102,6 +102,16 @@ bool is_seccomp_wait(std::string_view wchan) {
   return wchan.substr(0, kPrefix.size()) == kPrefix;
 }
 
+bool is_self_ending_wait(std::string_view wchan) {
+  if (wchan.empty() || wchan == "0" || is_seccomp_wait(wchan)) return false;
+  // The vfork parent's wait, under the names kernels show it by: its own
+  // function, or the one it is inlined into (6.x: kernel_clone; before
+  // 5.10: _do_fork) — where a D thread can be in nothing else.
+  for (std::string_view vfork : {"wait_for_vfork_done", "kernel_clone", "_do_fork"})
+    if (wchan.substr(0, vfork.size()) == vfork) return false;
+  return true;
+}
+
 bool read_small_file(const std::string& path, std::string& out) {
   out.clear();
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -174,12 +184,14 @@ bool wchan_readable(pid_t tid) {
 bool read_wchan_and_run_time(const ThreadFiles& files, bool readable, ThreadSample& s) {
   std::string text;
   s.on_runqueue = false;
+  s.in_kernel_wait = false;
   if (is_runnable_state(s.state)) {
     s.wchan.clear();
   } else {
     if (!files.wchan.read(text)) return false;
     s.wchan = text;
     s.on_runqueue = readable && (s.state == 'S' || s.state == 'D') && s.wchan == "0";
+    s.in_kernel_wait = readable && s.state == 'D' && is_self_ending_wait(s.wchan);
   }
   s.parked_in_seccomp = is_seccomp_wait(s.wchan);
   if (!files.schedstat.read(text)) return false;

@@ -43,6 +43,15 @@ bool is_runnable_state(char state);
 // symbol, sometimes with a compiler suffix ("seccomp_do_user_notification.isra.0"
 // on 6.x), so this matches the prefix.
 bool is_seccomp_wait(std::string_view wchan);
+// Whether a thread in D at `wchan` waits for something that ends without
+// any other thread of the run doing anything: disk I/O ("submit_bio_wait",
+// "folio_wait_bit" — an fsync), a kernel lock held by a thread that is in
+// the middle of a syscall. True for every D wait but the two that wait for
+// another thread of the run, which may be parked (a decision away): the
+// seccomp notification (a killable one shows as D) and a vfork parent
+// waiting for its child's exec or exit ("kernel_clone" on 6.x kernels,
+// which inline the wait).
+bool is_self_ending_wait(std::string_view wchan);
 
 // Reads a small /proc or cgroup file whole into `out`. False when it cannot
 // be opened or read (the thread or group is gone); errno is kept for the caller.
@@ -93,8 +102,17 @@ struct ThreadSample {
   // dequeue is delayed. Both count as runnable: the second only until the
   // CPU picks it. Only set where wchan is readable (see wchan_readable()).
   bool on_runqueue = false;
+  // D in a wait that ends on its own (is_self_ending_wait): the thread will
+  // run again without a decision — an api worker's fsync under load stayed
+  // in submit_bio_wait across two samples, and the decision was taken
+  // before the worker's next syscall could park (the class count of an
+  // exploration changed with load). Counts as runnable. Only set where
+  // wchan is readable: elsewhere every D thread, a killable seccomp wait
+  // included, reads "0", and would never settle.
+  bool in_kernel_wait = false;
 
-  bool runnable() const { return is_runnable_state(state) || on_runqueue; }
+  // Will run without anything else happening: the quiescence rule's "busy".
+  bool runnable() const { return is_runnable_state(state) || on_runqueue || in_kernel_wait; }
 };
 
 // Whether /proc/TID/wchan can show where thread `tid` sleeps: the kernel
@@ -114,7 +132,8 @@ struct ThreadFiles {
 // comm, state, start_time): reads wchan (skipped while the state is
 // runnable — it is "0" then) and schedstat, and sets on_runqueue when the
 // state is S or D, wchan reads 0 and `readable` (wchan_readable() of the
-// thread). False when the thread exited meanwhile.
+// thread), in_kernel_wait when the state is D at a self-ending wait and
+// `readable`. False when the thread exited meanwhile.
 bool read_wchan_and_run_time(const ThreadFiles& files, bool readable, ThreadSample& sample);
 
 // One-off: opens and reads /proc/TGID/task/TID/{stat,wchan,schedstat}.

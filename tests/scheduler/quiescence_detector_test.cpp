@@ -96,6 +96,25 @@ TEST(QuiescenceRule, ASleepingStateStillOnARunqueueDoesNot) {
             std::vector<std::string>{"api thread 102 (worker) still on a runqueue (state S, wchan 0)"});
 }
 
+// D in disk I/O (an fsync under load): it runs again on its own, so the
+// run is not quiescent; D waiting for another thread (a parked seccomp
+// notification, a vfork child) is asleep.
+TEST(QuiescenceRule, AnUninterruptibleWaitThatEndsOnItsOwnDoesNot) {
+  std::vector<ThreadSample> before = {asleep(101, 500), asleep(102, 900, 'D')};
+  before[1].wchan = "submit_bio_wait";
+  before[1].in_kernel_wait = true;
+  EXPECT_TRUE(before[1].runnable());
+  EXPECT_FALSE(settled(before, before));
+  EXPECT_EQ(unsettled_threads(before, before),
+            std::vector<std::string>{"api thread 102 (worker) still waiting in the kernel (state D, wchan submit_bio_wait)"});
+
+  std::vector<ThreadSample> parked = {asleep(101, 500), asleep(102, 900, 'D')};
+  parked[1].wchan = "seccomp_do_user_notification.isra.0";
+  parked[1].parked_in_seccomp = true;
+  EXPECT_TRUE(settled(parked, parked));
+  EXPECT_TRUE(unsettled_threads(parked, parked).empty());
+}
+
 TEST(QuiescenceRule, RunTimeGainedBetweenSamplesDoesNot) {
   // A timer thread that woke and went back to sleep between the samples:
   // asleep in both, but it ran.

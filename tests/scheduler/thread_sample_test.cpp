@@ -123,3 +123,52 @@ TEST(ThreadSample, AKeptProcFileIsBoundToItsThread) {
   // Reaped: the fd no longer reads, whoever gets the pid next.
   EXPECT_FALSE(stat.read(text));
 }
+
+TEST(ThreadSample, SelfEndingWaitsAreEveryUninterruptibleWaitButTheRunsOwn) {
+  EXPECT_TRUE(is_self_ending_wait("submit_bio_wait"));
+  EXPECT_TRUE(is_self_ending_wait("folio_wait_bit_common"));
+  EXPECT_TRUE(is_self_ending_wait("jbd2_log_wait_commit"));
+  EXPECT_FALSE(is_self_ending_wait("seccomp_do_user_notification.isra.0"));
+  EXPECT_FALSE(is_self_ending_wait("kernel_clone"));
+  EXPECT_FALSE(is_self_ending_wait("wait_for_vfork_done"));
+  EXPECT_FALSE(is_self_ending_wait("_do_fork"));
+  EXPECT_FALSE(is_self_ending_wait("0"));  // hidden, or on a runqueue: on_runqueue's business
+  EXPECT_FALSE(is_self_ending_wait(""));
+}
+
+// A vfork parent waits in D until its child execs or exits; the child may be
+// parked in a seccomp notification, a decision away: asleep, not busy.
+TEST(ThreadSample, AVforkParentIsAsleepNotInAKernelWait) {
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t parent = ::fork();
+  if (parent == 0) {
+    ::setpgid(0, 0);  // the test kills the vfork child with it
+    ::close(ready[0]);
+    pid_t child = ::vfork();
+    if (child == 0) {
+      (void)!::write(ready[1], "x", 1);
+      ::pause();
+      ::_exit(0);
+    }
+    ::_exit(0);
+  }
+  ::close(ready[1]);
+  char c;
+  ASSERT_EQ(::read(ready[0], &c, 1), 1);
+  ::close(ready[0]);
+  std::optional<ThreadSample> s;
+  for (int i = 0; i < 20000; ++i) {  // until the parent sleeps in vfork
+    s = sample_thread(parent, parent, "test");
+    if (s && s->state == 'D' && s->wchan != "0") break;
+    ::usleep(100);
+  }
+  ::kill(-parent, SIGKILL);
+  ::kill(parent, SIGKILL);
+  ::waitpid(parent, nullptr, 0);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->state, 'D') << s->wchan;
+  EXPECT_FALSE(is_self_ending_wait(s->wchan)) << s->wchan;
+  EXPECT_FALSE(s->in_kernel_wait) << s->wchan;
+  EXPECT_FALSE(s->runnable()) << s->wchan;
+}
