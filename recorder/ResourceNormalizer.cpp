@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
-#include <iterator>
 #include <optional>
 #include <stdexcept>
 
@@ -129,19 +128,8 @@ void ResourceNormalizer::add_interface(const std::string& ip, uint16_t port, std
   interfaces_by_address_[{e.ip, e.port}] = std::move(name);
 }
 
-void ResourceNormalizer::add_client(const std::string& endpoint, std::string host) {
-  clients_[parse_endpoint(endpoint).text()] = std::move(host);
-}
-
 void ResourceNormalizer::add_client(const std::string& endpoint, const std::string& remote, std::string host) {
-  connection_clients_[{parse_endpoint(endpoint).text(), parse_endpoint(remote).text()}] = std::move(host);
-}
-
-void ResourceNormalizer::forget_client(const std::string& endpoint) {
-  const std::string e = parse_endpoint(endpoint).text();
-  clients_.erase(e);
-  for (auto it = connection_clients_.begin(); it != connection_clients_.end();)
-    it = it->first.first == e ? connection_clients_.erase(it) : std::next(it);
+  clients_[{parse_endpoint(endpoint).text(), parse_endpoint(remote).text()}] = std::move(host);
 }
 
 std::string ResourceNormalizer::fold_pids(std::string_view c) const {
@@ -209,18 +197,11 @@ std::optional<std::string> ResourceNormalizer::interface_at(std::string_view end
 }
 
 std::string ResourceNormalizer::peer(std::string_view endpoint, std::string_view seen_from) const {
-  if (!seen_from.empty()) {
-    const Endpoint e = parse_endpoint(endpoint);
-    if (auto it = connection_clients_.find({e.text(), parse_endpoint(seen_from).text()}); it != connection_clients_.end())
-      return without_spaces(it->second);
-  }
-  return peer(endpoint);
-}
-
-std::string ResourceNormalizer::peer(std::string_view endpoint) const {
   Endpoint e = parse_endpoint(endpoint);
   if (e.kind == Endpoint::Kind::Unix) return "unix:" + path(e.ip);
-  if (auto it = clients_.find(e.text()); it != clients_.end()) return without_spaces(it->second);
+  if (!seen_from.empty())
+    if (auto it = clients_.find({e.text(), parse_endpoint(seen_from).text()}); it != clients_.end())
+      return without_spaces(it->second);
   if (auto it = interfaces_by_address_.find({e.ip, e.port}); it != interfaces_by_address_.end())
     return without_spaces(it->second);
   if (auto it = interfaces_by_port_.find(e.port); it != interfaces_by_port_.end()) return without_spaces(it->second);

@@ -34,10 +34,8 @@
 //
 // Peers (peer()), from an endpoint as "127.0.0.1:6379", "[::1]:80" or
 // "unix:/path":
-//   - a local endpoint registered with add_client: a service's outbound
-//     socket → its service name, for the one connection it was registered
-//     with (engine/DecisionLoop registers every one so); the endpoint-only
-//     form is there for a caller that knows an endpoint is no one else's;
+//   - a client end registered with add_client for this connection: a
+//     service's outbound socket → its service name;
 //   - a declared interface → "service.interface": an exact address+port
 //     registration first (container mode: services share port numbers),
 //     then a port-only one (binary mode: everything on loopback);
@@ -77,25 +75,22 @@ class ResourceNormalizer {
   // A declared interface on `port` at any address / at this address only.
   void add_interface(uint16_t port, std::string name);
   void add_interface(const std::string& ip, uint16_t port, std::string name);
-  // A connecting socket's local endpoint ("127.0.0.1:41234") and its host.
-  void add_client(const std::string& endpoint, std::string host);
-  // The same for one connection: `endpoint` is `host`'s end only as seen
-  // from `remote`. Linux gives one local port to several connections when
-  // their remote ends differ (shop→stock and the driver→shop may both leave
-  // from 127.0.0.1:41234), so a service's outbound end must not name every
-  // peer that happens to share its address and port.
+  // A connecting socket's local endpoint ("127.0.0.1:41234") and its host,
+  // for its one connection to `remote`. Linux gives one local port to
+  // several connections when their remote ends differ (shop→stock and the
+  // driver→shop may both leave from 127.0.0.1:41234), so an endpoint alone
+  // names no one.
   void add_client(const std::string& endpoint, const std::string& remote, std::string host);
-  void forget_client(const std::string& endpoint);
 
   const std::string& run_dir() const { return run_dir_; }
 
   std::string path(std::string_view path) const;
   // Throws std::invalid_argument for an endpoint that is not one of the
   // three forms above.
-  std::string peer(std::string_view endpoint) const;
-  // `endpoint` as the socket at `seen_from` sees its peer: a client
-  // registered for that very connection first, then as above.
-  std::string peer(std::string_view endpoint, std::string_view seen_from) const;
+  // `seen_from`: the other end of the connection ("" when `endpoint` is
+  // the destination of a connect, not a connection's peer): a client
+  // registered for that very connection is named by its host.
+  std::string peer(std::string_view endpoint, std::string_view seen_from = {}) const;
   // The declared interface listening at `endpoint` ("stock.main"), ignoring
   // clients; nullopt when none or the endpoint is malformed.
   std::optional<std::string> interface_at(std::string_view endpoint) const;
@@ -109,8 +104,7 @@ class ResourceNormalizer {
   std::set<std::string, std::less<>> pids_;  // decimal text
   std::map<uint16_t, std::string> interfaces_by_port_;
   std::map<std::pair<std::string, uint16_t>, std::string> interfaces_by_address_;
-  std::map<std::string, std::string, std::less<>> clients_;  // endpoint → host
-  std::map<std::pair<std::string, std::string>, std::string> connection_clients_;  // (endpoint, remote) → host
+  std::map<std::pair<std::string, std::string>, std::string> clients_;  // (endpoint, remote) → host
 };
 
 }  // namespace faultbox::recorder

@@ -88,8 +88,8 @@ TEST(Recorder, ThreeHostExchangeHasTheRightClocksEventByEvent) {
   ResourceNormalizer n("/tmp/faultbox-run-Q3x9Lm");
   n.add_interface(8080, "api.http");
   n.add_interface(6379, "redis.main");
-  n.add_client(driver, "test");
-  n.add_client(api_out, "api");
+  n.add_client(driver, api_http, "test");
+  n.add_client(api_out, redis_main, "api");
   Recorder r{std::move(n)};
   const ResourceNormalizer& names = r.normalizer();
   uint64_t step = 0;
@@ -101,25 +101,25 @@ TEST(Recorder, ThreeHostExchangeHasTheRightClocksEventByEvent) {
   {
     auto merges = r.messages().received(api_http, driver, 0, 120);
     ASSERT_EQ(merges.size(), 1u);
-    r.record(r.identify("api", "read", names.peer(driver), "1"), ++step, "allow", "", "", merges);
+    r.record(r.identify("api", "read", names.peer(driver, api_http), "1"), ++step, "allow", "", "", merges);
   }
   // 3. api connects to redis (the SYN as a whole message), 4. redis accepts it.
   const TraceEvent& connect = r.record(r.identify("api", "connect", names.peer(redis_main), "1"), ++step, "allow", "", "");
   r.messages().sent_message(api_out, redis_main, connect.clock);
-  r.record(r.identify("redis", "accept4", names.peer(api_out), "1"), ++step, "allow", "", "",
+  r.record(r.identify("redis", "accept4", names.peer(api_out, redis_main), "1"), ++step, "allow", "", "",
            r.messages().received_any(redis_main, api_out));
   // 5. api sends the command, 6. redis reads it.
   const TraceEvent& cmd = r.record(r.identify("api", "sendto", names.peer(redis_main), "1"), ++step, "allow", "", "");
   r.messages().sent(api_out, redis_main, 0, 30, cmd.clock);
-  r.record(r.identify("redis", "read", names.peer(api_out), "1"), ++step, "allow", "", "",
+  r.record(r.identify("redis", "read", names.peer(api_out, redis_main), "1"), ++step, "allow", "", "",
            r.messages().received(redis_main, api_out, 0, 30));
   // 7. redis replies, 8. api reads the reply.
-  const TraceEvent& reply = r.record(r.identify("redis", "write", names.peer(api_out), "1"), ++step, "allow", "", "");
+  const TraceEvent& reply = r.record(r.identify("redis", "write", names.peer(api_out, redis_main), "1"), ++step, "allow", "", "");
   r.messages().sent(redis_main, api_out, 0, 5, reply.clock);
   r.record(r.identify("api", "recvfrom", names.peer(redis_main), "1"), ++step, "allow", "", "",
            r.messages().received(api_out, redis_main, 0, 5));
   // 9. api writes the response, 10. the driver reads it (not a decision).
-  const TraceEvent& response = r.record(r.identify("api", "write", names.peer(driver), "1"), ++step, "allow", "", "");
+  const TraceEvent& response = r.record(r.identify("api", "write", names.peer(driver, api_http), "1"), ++step, "allow", "", "");
   r.messages().sent(api_http, driver, 0, 200, response.clock);
   r.record(r.identify("test", "response", names.peer(api_http)), 0, "status 200", "", "",
            r.messages().received_any(driver, api_http));
