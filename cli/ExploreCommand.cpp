@@ -261,10 +261,7 @@ int run_explore(const ExploreOptions& options) {
         auto& recording = static_cast<scheduler::RecordingStrategy&>(*o.strategy);
         scheduler::RunRecord record = recording.take_record();
         if (o.divergence) record.divergence = o.divergence;
-        record.caused_by = explorer::caused_by_from_trace(o.trace, record.decisions.size());
-        explorer::add_enablers(record);
-        explorer::pair_accepts_with_connections(record, o.trace);
-        explorer::pair_syns_with_connects(record, o.trace);
+        explorer::add_causes(record, o.trace);
         const std::string placements = placements_of(record, o.trace);
         // Read after the run: permutations learns its batch from the first one.
         o.trace.header.schedule = explorer->run_note();

@@ -135,8 +135,7 @@ scheduler::RunRecord record_of_trace(const traces::TraceFile& trace,
     const bool faulted = std::binary_search(placed.begin(), placed.end(), static_cast<uint64_t>(e->step));
     record.decisions.push_back({scheduler::event_ref(e->identity), faulted});
   }
-  record.caused_by = explorer::caused_by_from_trace(trace, record.decisions.size());
-  explorer::pair_syns_with_connects(record, trace);
+  explorer::add_causes(record, trace);
   return record;
 }
 

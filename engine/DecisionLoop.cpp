@@ -308,20 +308,12 @@ void DecisionLoop::decide() {
     if (!c.queue->release_due(c.syn)) throw std::logic_error("a due SYN vanished before its release");
     syn_origins_.erase(c.syn_key);
     recorder_.record(id, step_, "allow", "", "", {});
-    if (step_ <= expected_outcomes_.size() && !expected_outcomes_[step_ - 1].empty() &&
-        expected_outcomes_[step_ - 1] != "allow")
-      throw scheduler::Divergence(step_, id.text() + " -> " + expected_outcomes_[step_ - 1], {id.text() + " -> allow"},
-                                  "decision " + std::to_string(step_) + " was expected to end " +
-                                      expected_outcomes_[step_ - 1] + " but ended allow");
+    if (auto d = outcome_mismatch(step_, id, "allow")) throw *d;
     return;
   }
   traces::EventIdentity id = recorder_.identify(c.id.host, c.id.action, c.id.resource, c.id.thread);
   const traces::TraceEvent& e = recorder_.record(id, step_, "start", "", "", joined(c.fiber));
-  if (step_ <= expected_outcomes_.size() && !expected_outcomes_[step_ - 1].empty() &&
-      expected_outcomes_[step_ - 1] != "start")
-    throw scheduler::Divergence(step_, id.text() + " -> " + expected_outcomes_[step_ - 1], {id.text() + " -> start"},
-                                "decision " + std::to_string(step_) + " was expected to end " +
-                                    expected_outcomes_[step_ - 1]);
+  if (auto d = outcome_mismatch(step_, id, "start")) throw *d;
   driver_sends_[c.fiber].push_back({c.target, e.clock});
   driver_->release_step(c.fiber);
 }
@@ -373,6 +365,16 @@ std::string wire_endpoint(const SocketAddress& a) {
 }
 }  // namespace
 
+std::optional<scheduler::Divergence> DecisionLoop::outcome_mismatch(uint64_t step, const traces::EventIdentity& id,
+                                                                    const std::string& outcome) const {
+  if (step == 0 || step > expected_outcomes_.size()) return std::nullopt;
+  const std::string& expected = expected_outcomes_[step - 1];
+  if (expected.empty() || expected == outcome) return std::nullopt;
+  return scheduler::Divergence(step, id.text() + " -> " + expected, {id.text() + " -> " + outcome},
+                               "decision " + std::to_string(step) + " (" + id.text() + ") was expected to end " +
+                                   expected + " but ended " + outcome);
+}
+
 void DecisionLoop::count_waiting_accepts() {
   waiting_accepts_.clear();
   for (const WaitingAccept& w : find_waiting_accepts(census_->threads())) {
@@ -396,17 +398,10 @@ void DecisionLoop::add_due_syns(std::vector<Candidate>& out) {
     q->set_gated(true);  // a queue made after activate() (a restarted container) too
     for (const SynDelayQueue::DueSyn& d : q->due()) {
       std::optional<SynOrigin> origin;
-      if (auto it = syn_origins_.find({d.src, d.dst}); it != syn_origins_.end()) origin = it->second;
-      if (!origin && driver_lookup_) {
-        const size_t colon = d.src.rfind(':');
-        const uint16_t port = static_cast<uint16_t>(std::stoul(d.src.substr(colon + 1)));
-        if (auto fiber = driver_lookup_(port)) {
-          try {
-            origin = SynOrigin{*fiber, "", recorder_.normalizer().peer(d.dst)};
-          } catch (const std::invalid_argument&) {
-          }
-        }
-      }
+      const std::pair<std::string, std::string> key{d.src.str(), d.dst.str()};
+      if (auto it = syn_origins_.find(key); it != syn_origins_.end()) origin = it->second;
+      if (!origin && driver_lookup_)
+        if (auto fiber = driver_lookup_(d.src.port)) origin = SynOrigin{*fiber, "", recorder_.normalizer().peer(key.second)};
       if (!origin) {
         // Sent by no connect this run recorded (a connection opened before
         // the body, or by no service): nothing to name it by, so it goes at
@@ -418,7 +413,7 @@ void DecisionLoop::add_due_syns(std::vector<Candidate>& out) {
       c.id = recorder_.preview(origin->host, "syn", origin->resource, scheduler::held_syn_thread(origin->thread));
       c.queue = q;
       c.syn = d.id;
-      c.syn_key = {d.src, d.dst};
+      c.syn_key = key;
       out.push_back(std::move(c));
     }
   }
@@ -427,15 +422,13 @@ void DecisionLoop::add_due_syns(std::vector<Candidate>& out) {
 void DecisionLoop::note_held_connect(const Parked& p) {
   const SyscallShape& shape = syscall_shape(p.action);
   if (shape.fd_arg < 0) return;
-  UniqueFd dup = run_.inspector().duplicate(p.ev.tgid, static_cast<int>(p.ev.args[shape.fd_arg]));
-  if (!dup) return;
-  sockaddr_storage ss{};
-  socklen_t len = sizeof ss;
-  if (::getsockname(dup.get(), reinterpret_cast<sockaddr*>(&ss), &len) != 0) return;
+  // The local end was bound by the connect; a socket without a peer yet is
+  // read afresh by the inspector, not served from its cache.
+  const FdFacts* facts = run_.inspector().fd(p.ev.tgid, static_cast<int>(p.ev.args[shape.fd_arg]));
+  if (!facts || facts->kind != FdKind::Socket || !facts->socket.local) return;
   // Keyed by both ends: Linux gives one local port to connections towards
   // different remotes.
-  if (auto local = SocketAddress::parse(&ss, len))
-    syn_origins_[{wire_endpoint(*local), p.peer}] = SynOrigin{p.service->name(), p.thread, p.resource};
+  syn_origins_[{wire_endpoint(*facts->socket.local), p.peer}] = SynOrigin{p.service->name(), p.thread, p.resource};
 }
 
 bool DecisionLoop::is_enabled(Parked& p) {
@@ -506,11 +499,7 @@ bool DecisionLoop::record_released() {
   }
   if (p.kind == Kind::Connect && r.outcome.kind == FaultOutcome::Kind::WireDelay) note_held_connect(p);
   const std::string outcome = outcome_text(r.outcome);
-  if (r.step <= expected_outcomes_.size() && !expected_outcomes_[r.step - 1].empty() &&
-      expected_outcomes_[r.step - 1] != outcome && !divergence_)
-    divergence_ = scheduler::Divergence(r.step, r.id.text() + " -> " + expected_outcomes_[r.step - 1], {r.id.text() + " -> " + outcome},
-                                "decision " + std::to_string(r.step) + " (" + r.id.text() + ") was expected to end " +
-                                    expected_outcomes_[r.step - 1] + " but ended " + outcome);
+  if (!divergence_) divergence_ = outcome_mismatch(r.step, r.id, outcome);
   const traces::TraceEvent& e = recorder_.record(r.id, r.step, outcome, field(r.outcome.label), detail, merges);
   if (p.kind == Kind::Write && p.stream && delivered && p.peer_is_driver && !p.driver_fiber.empty())
     last_send_to_driver_[p.driver_fiber] = e.clock;

@@ -213,6 +213,9 @@ class DecisionLoop final : public NotificationSink {
   void note_held_connect(const Parked& p);
   // At the body's start: the threads blocked in accept, per interface.
   void count_waiting_accepts();
+  // Replay: the divergence when decision `step` ended otherwise than recorded.
+  std::optional<scheduler::Divergence> outcome_mismatch(uint64_t step, const traces::EventIdentity& id,
+                                                        const std::string& outcome) const;
 
   scheduler::QuiescenceDetector::Result settle();
   // advance() after settle(): record, enabled set, choose, release.

@@ -471,14 +471,12 @@ std::optional<SynDelayQueue::Clock::time_point> SynDelayQueue::next_due() const 
   return soonest;
 }
 
-std::string SynDelayQueue::endpoint(uint8_t family, const Addr& addr, uint16_t port) {
-  char text[INET6_ADDRSTRLEN] = {};
-  if (family == 4) {
-    ::inet_ntop(AF_INET, addr.data(), text, sizeof text);
-    return std::string(text) + ":" + std::to_string(port);
-  }
-  ::inet_ntop(AF_INET6, addr.data(), text, sizeof text);
-  return "[" + std::string(text) + "]:" + std::to_string(port);
+SocketAddress SynDelayQueue::endpoint(uint8_t family, const Addr& addr, uint16_t port) {
+  SocketAddress a;
+  a.family = family == 4 ? AF_INET : AF_INET6;
+  a.addr = addr;
+  a.port = port;
+  return a;
 }
 
 void SynDelayQueue::accept(uint32_t packet_id) {

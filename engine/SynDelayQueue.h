@@ -34,6 +34,7 @@
 
 #include "engine/EventLoop.h"
 #include "engine/NetworkNamespace.h"
+#include "engine/SocketAddress.h"
 
 struct nfq_handle;
 struct nfq_q_handle;
@@ -111,9 +112,8 @@ class SynDelayQueue {
   // without the gate.
   void set_gated(bool gated);
   struct DueSyn {
-    uint64_t id = 0;   // for release_due()
-    std::string src;   // "127.0.0.1:41234" (SocketAddress::str's spelling)
-    std::string dst;   // "127.0.0.1:9200"
+    uint64_t id = 0;  // for release_due()
+    SocketAddress src, dst;
   };
   // Due SYNs, oldest hold first.
   std::vector<DueSyn> due() const;
@@ -176,7 +176,7 @@ class SynDelayQueue {
   void release(const Connection& c);
   // The timer's end of a hold: through at once, or due when gated.
   void delay_over(const Connection& c);
-  static std::string endpoint(uint8_t family, const Addr& addr, uint16_t port);
+  static SocketAddress endpoint(uint8_t family, const Addr& addr, uint16_t port);
   void accept(uint32_t packet_id);
   void prune_released(Clock::time_point now);
 

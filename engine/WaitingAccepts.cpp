@@ -11,11 +11,10 @@
 namespace faultbox::engine {
 
 std::optional<int> accept_fd(pid_t tid) {
-  const std::string dir = "/proc/" + std::to_string(tid) + "/";
   std::string text;
   // "43 0x3 0x7ffc… …" while in a syscall (number, then the arguments in
   // hex); "running" or "-1 …" otherwise.
-  if (!scheduler::read_small_file(dir + "syscall", text)) return std::nullopt;
+  if (!scheduler::read_small_file("/proc/" + std::to_string(tid) + "/syscall", text)) return std::nullopt;
   const char* p = text.data();
   const char* end = text.data() + text.size();
   long nr = -1;
@@ -27,11 +26,6 @@ std::optional<int> accept_fd(pid_t tid) {
   const bool accepting = nr == SYS_accept4;
 #endif
   if (!accepting) return std::nullopt;
-  // Entered, but held at the syscall's entry by its seccomp notification:
-  // once answered it becomes an event (or runs free), so it is not one of
-  // the accepts that began before the body.
-  std::string wchan;
-  if (scheduler::read_small_file(dir + "wchan", wchan) && scheduler::is_seccomp_wait(wchan)) return std::nullopt;
   p = r.ptr;
   while (p < end && *p == ' ') ++p;
   if (end - p > 2 && p[0] == '0' && p[1] == 'x') p += 2;
@@ -43,8 +37,14 @@ std::optional<int> accept_fd(pid_t tid) {
 
 std::vector<WaitingAccept> find_waiting_accepts(const std::vector<scheduler::ThreadInfo>& threads) {
   std::vector<WaitingAccept> out;
-  for (const scheduler::ThreadInfo& t : threads)
+  for (const scheduler::ThreadInfo& t : threads) {
+    // Entered, but held at the syscall's entry by its seccomp notification
+    // (the census's last sample says where each thread sleeps): once
+    // answered it becomes an event, so it is not one of the accepts that
+    // began before the body.
+    if (scheduler::is_seccomp_wait(t.wchan)) continue;
     if (std::optional<int> fd = accept_fd(t.tid)) out.push_back({t.service, t.tid, t.tgid, *fd});
+  }
   return out;
 }
 

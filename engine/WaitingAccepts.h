@@ -9,7 +9,7 @@
 //
 // Read from /proc/TID/syscall (the syscall a blocked thread is in, and its
 // arguments); a thread waiting for its seccomp notification to be answered
-// is inside no accept yet, and is not counted. The header counts per
+// (the census's wchan) is inside no accept yet, and is not counted. The header counts per
 // interface ("store.main 1"): each listening socket has its own backlog.
 #pragma once
 
@@ -33,11 +33,12 @@ struct WaitingAccept {
   int fd = -1;
 };
 
-// The fd `tid` is blocked on in accept()/accept4() (not in its seccomp
-// notification); nullopt when it is not, or is gone.
+// The fd `tid` is in accept()/accept4() on; nullopt when it is in no
+// accept, or is gone.
 std::optional<int> accept_fd(pid_t tid);
 
-// Every thread of `threads` blocked in accept, in the census's order. The
+// Every thread of `threads` blocked in accept — not in its seccomp
+// notification, by ThreadInfo::wchan — in the census's order. The
 // caller resolves each fd to the interface it listens on: only those are
 // counted in the trace header (a connection to an undeclared port or a unix
 // socket is no event of any trace).

@@ -70,13 +70,17 @@ void add_enablers(scheduler::RunRecord& record) {
   }
 }
 
-}  // namespace faultbox::explorer
-
-namespace faultbox::explorer {
-
 namespace {
 
-bool is_driver_host(const std::string& host) { return host == "test" || host.rfind("test/", 0) == 0; }
+using scheduler::is_driver_host;
+
+// The trace's decision events by step (index step - 1), for the first `n`.
+std::vector<const traces::TraceEvent*> decisions_by_step(const traces::TraceFile& trace, size_t n) {
+  std::vector<const traces::TraceEvent*> by_step(n, nullptr);
+  for (const traces::TraceEvent& e : trace.events)
+    if (e.step > 0 && e.step <= n) by_step[e.step - 1] = &e;
+  return by_step;
+}
 
 bool is_accept(const traces::EventIdentity& id) { return id.action == "accept" || id.action == "accept4"; }
 
@@ -117,9 +121,7 @@ struct Backlog {
 void pair_accepts_with_connections(scheduler::RunRecord& record, const traces::TraceFile& trace) {
   if (!trace.header.waiting_accepts) return;
   const size_t n = std::min(record.decisions.size(), record.enabled.size());
-  std::vector<const traces::TraceEvent*> by_step(n, nullptr);
-  for (const traces::TraceEvent& e : trace.events)
-    if (e.step > 0 && e.step <= n) by_step[e.step - 1] = &e;
+  const std::vector<const traces::TraceEvent*> by_step = decisions_by_step(trace, n);
   std::map<std::string, uint64_t> waiting;  // interface → threads blocked in accept on it at the start
   for (const auto& [iface, count] : *trace.header.waiting_accepts) waiting[iface] = count;
   auto waiting_on = [&](const std::string& iface) { return waiting.count(iface) ? waiting[iface] : 0; };
@@ -190,15 +192,9 @@ void pair_accepts_with_connections(scheduler::RunRecord& record, const traces::T
   }
 }
 
-}  // namespace faultbox::explorer
-
-namespace faultbox::explorer {
-
 void pair_syns_with_connects(scheduler::RunRecord& record, const traces::TraceFile& trace) {
   const size_t n = record.decisions.size();
-  std::vector<const traces::TraceEvent*> by_step(n, nullptr);
-  for (const traces::TraceEvent& e : trace.events)
-    if (e.step > 0 && e.step <= n) by_step[e.step - 1] = &e;
+  const std::vector<const traces::TraceEvent*> by_step = decisions_by_step(trace, n);
   using Key = std::tuple<std::string, std::string, std::string>;  // host, syn thread, resource
   std::map<Key, std::deque<size_t>> held;  // a thread's held connects, in order: their SYNs go in that order
   std::map<Key, size_t> step;              // a fiber's latest step (one in flight at a time)
@@ -228,6 +224,13 @@ void pair_syns_with_connects(scheduler::RunRecord& record, const traces::TraceFi
     if (record.caused_by.size() <= j) record.caused_by.resize(j + 1);
     record.caused_by[j] = *sender;
   }
+}
+
+void add_causes(scheduler::RunRecord& record, const traces::TraceFile& trace) {
+  record.caused_by = caused_by_from_trace(trace, record.decisions.size());
+  add_enablers(record);
+  pair_accepts_with_connections(record, trace);
+  pair_syns_with_connects(record, trace);
 }
 
 }  // namespace faultbox::explorer

@@ -73,9 +73,6 @@ namespace faultbox::explorer {
 // the connection it takes is exactly what enabled it.
 void pair_accepts_with_connections(scheduler::RunRecord& record, const traces::TraceFile& trace);
 
-}  // namespace faultbox::explorer
-
-namespace faultbox::explorer {
 
 // A held SYN's release (a "syn" event, engine/DecisionLoop: a connect
 // delayed on the wire, let through when its delay was up and a decision
@@ -86,5 +83,11 @@ namespace faultbox::explorer {
 // first. Replaces what add_enablers() guessed (the decision just before the
 // delay ran out, which the release could as well have preceded).
 void pair_syns_with_connects(scheduler::RunRecord& record, const traces::TraceFile& trace);
+
+// All of the above, in the order that lets each later one overrule a guess
+// of an earlier one: the trace's merges, the enablers, accept pairs, SYN
+// pairs. A record without enabled sets (a replayed trace's) gets what the
+// trace alone shows: merges and SYN pairs.
+void add_causes(scheduler::RunRecord& record, const traces::TraceFile& trace);
 
 }  // namespace faultbox::explorer

@@ -6,10 +6,8 @@ namespace faultbox::scheduler {
 
 namespace {
 
-bool is_driver(const std::string& host) { return host == "test" || host.rfind("test/", 0) == 0; }
-
 // A driver fiber is "test" on the wire: services name every driver peer so.
-std::string link_end(const std::string& host) { return is_driver(host) ? "test" : host; }
+std::string link_end(const std::string& host) { return is_driver_host(host) ? "test" : host; }
 
 std::string link(const std::string& a, const std::string& b) {
   return a < b ? "link:" + a + "~" + b : "link:" + b + "~" + a;
@@ -46,7 +44,7 @@ Footprint footprint_of(const traces::EventIdentity& id) {
       // A connect, a held SYN's release (DecisionLoop: the delayed
       // connection arrives) and any driver step (libcurl may open a
       // connection for it) land in the peer's backlog.
-      if (id.action == "connect" || id.action == "syn" || is_driver(id.host)) out.push_back("listen:" + peer);
+      if (id.action == "connect" || id.action == "syn" || is_driver_host(id.host)) out.push_back("listen:" + peer);
     }
   }
   std::sort(out.begin(), out.end());
@@ -74,6 +72,8 @@ bool dependent(const Footprint& a, const Footprint& b) {
 std::string process_of(const traces::EventIdentity& id) {
   return id.thread.empty() ? id.host : id.host + "@t" + id.thread;
 }
+
+bool is_driver_host(const std::string& host) { return host == "test" || host.rfind("test/", 0) == 0; }
 
 std::string held_syn_thread(const std::string& connecting_thread) {
   return connecting_thread.empty() ? "syn" : connecting_thread + "~syn";

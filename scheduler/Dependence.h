@@ -43,6 +43,10 @@ bool dependent(const Footprint& a, const Footprint& b);
 // on one step), so "let process P go" names one event.
 std::string process_of(const traces::EventIdentity& id);
 
+// A driver fiber's host ("test", "test/2", "test/2/1"): every one is
+// "test" on the wire.
+bool is_driver_host(const std::string& host);
+
 // The thread a held SYN's release is named for (engine/DecisionLoop): a
 // process of its own beside the thread that connected ("1" → "1~syn"), which
 // may go on with other syscalls while the SYN waits; "syn" for a driver

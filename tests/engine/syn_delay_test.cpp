@@ -292,8 +292,8 @@ TEST(SynDelayQueue, GatedADueSynWaitsForItsReleaseAsAnEvent) {
   ASSERT_FALSE(c.done) << "a due SYN went through without its release: " << c.out;
   const std::vector<SynDelayQueue::DueSyn> due = run.queue().due();
   ASSERT_EQ(due.size(), 1u);
-  EXPECT_EQ(due[0].dst, "127.0.0.1:" + std::to_string(kPort));
-  EXPECT_EQ(due[0].src.rfind("127.0.0.1:", 0), 0u) << due[0].src;
+  EXPECT_EQ(due[0].dst.str(), "127.0.0.1:" + std::to_string(kPort));
+  EXPECT_EQ(due[0].src.str().rfind("127.0.0.1:", 0), 0u) << due[0].src.str();
   EXPECT_FALSE(run.queue().release_due(due[0].id + 1)) << "an unknown id releases nothing";
   EXPECT_TRUE(run.queue().release_due(due[0].id));
   EXPECT_FALSE(run.queue().release_due(due[0].id)) << "released once";
