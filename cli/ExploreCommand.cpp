@@ -61,9 +61,6 @@ struct TestExploration {
   std::vector<std::string> placement_classes;
   std::vector<FailingClass> failures;
   std::vector<TestRunResult> runs;  // for --junit
-  // dpor: the most tree nodes held at once, the memory price of its order
-  // (--dpor-order); nullopt for the strategies that keep no tree.
-  std::optional<uint64_t> peak_live_nodes;
 };
 
 std::string ordinal(uint64_t n) {
@@ -112,7 +109,7 @@ std::string summary_line(const TestExploration& t, bool verbose) {
   if (s.redundant) o << "; " << s.redundant << " runs repeated a class";
   if (s.sleep_blocked) o << "; " << s.sleep_blocked << " sleep-set-blocked runs";
   if (s.divergences) o << "; " << s.divergences << " divergences (nondeterminism: see -v)";
-  if (verbose && t.peak_live_nodes) o << "; tree peak " << *t.peak_live_nodes << " nodes";
+  if (verbose && s.peak_live_nodes) o << "; tree peak " << *s.peak_live_nodes << " nodes";
   return o.str();
 }
 
@@ -140,7 +137,7 @@ json exploration_json(const ExploreOptions& options, const std::vector<TestExplo
                    {"complete", t.stats.exhausted}});
     // Only dpor keeps a tree; the field is absent for the others (and in
     // older files: faultbox report reads both).
-    if (t.peak_live_nodes) arr.back()["peak_live_nodes"] = *t.peak_live_nodes;
+    if (t.stats.peak_live_nodes) arr.back()["peak_live_nodes"] = *t.stats.peak_live_nodes;
     arr.back()["failures"] = failures;
   }
   json doc = {{"spec", options.spec},
@@ -341,7 +338,6 @@ int run_explore(const ExploreOptions& options) {
         if (!o.passed) t.runs.push_back(std::move(r));
       }
       t.stats = explorer->stats();
-      t.peak_live_nodes = explorer::peak_live_nodes(*explorer);
       if (tty && !options.verbose) std::cout << "\r\033[K";
       std::cout << "--- " << (t.failures.empty() ? "PASS" : "FAIL") << ": " << test->name << ": "
                 << summary_line(t, options.verbose) << "\n";

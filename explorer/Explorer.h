@@ -45,6 +45,10 @@ struct ExplorationStats {
   // exhausted(), "complete" is a fact, not a guess.
   uint64_t pending = 0;
   bool exhausted = false;
+  // The most exploration-tree nodes held in memory so far — the memory
+  // price of dpor's order (--dpor-order); none for the strategies that keep
+  // no tree (all but dpor).
+  std::optional<uint64_t> peak_live_nodes;
 };
 
 class Explorer {

@@ -48,11 +48,4 @@ std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& c) {
   throw std::invalid_argument("unknown strategy \"" + c.strategy + "\" (dpor, pct, random, permutations)");
 }
 
-std::optional<uint64_t> peak_live_nodes(const Explorer& explorer) {
-  // Only dpor keeps a tree; asking the concrete type keeps a dpor-only
-  // measure out of the Explorer interface every strategy implements.
-  if (const auto* dpor = dynamic_cast<const OptimalDpor*>(&explorer)) return dpor->peak_live_nodes();
-  return std::nullopt;
-}
-
 }  // namespace faultbox::explorer

@@ -29,9 +29,4 @@ struct ExplorerConfig {
 // index out of range.
 std::unique_ptr<Explorer> make_explorer(const ExplorerConfig& config);
 
-// The most exploration-tree nodes `explorer` has held in memory so far —
-// the memory price of dpor's order; nullopt for the strategies that keep
-// no tree (all but dpor).
-std::optional<uint64_t> peak_live_nodes(const Explorer& explorer);
-
 }  // namespace faultbox::explorer

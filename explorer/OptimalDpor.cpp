@@ -393,6 +393,7 @@ ExplorationStats OptimalDpor::stats() const {
   s.placements = placements_;
   s.pending = pending();
   s.exhausted = root_ && !outstanding_ && s.pending == 0;
+  s.peak_live_nodes = peak_live_nodes_;
   return s;
 }
 

@@ -2,7 +2,7 @@
 // from an ExplorerConfig visits the classes of a small model in exactly the
 // order of an OptimalDpor built with the matching DporOptions — and the
 // orders visit them differently, so the comparison could fail. The tree's
-// peak (peak_live_nodes()) is dpor's alone.
+// peak (ExplorationStats::peak_live_nodes) is dpor's alone.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -112,11 +112,11 @@ TEST(ExplorerFactory, PeakLiveNodesIsDporsAlone) {
   std::unique_ptr<Explorer> dfs = make_explorer(config);
   config.dpor_order = "fewest-preemptions";
   std::unique_ptr<Explorer> fewest = make_explorer(config);
-  ASSERT_TRUE(peak_live_nodes(*dfs).has_value());  // before any run too
+  ASSERT_TRUE(dfs->stats().peak_live_nodes.has_value());  // before any run too
   visits(*dfs);
   visits(*fewest);
-  const uint64_t dfs_peak = peak_live_nodes(*dfs).value_or(0);
-  const uint64_t fewest_peak = peak_live_nodes(*fewest).value_or(0);
+  const uint64_t dfs_peak = dfs->stats().peak_live_nodes.value_or(0);
+  const uint64_t fewest_peak = fewest->stats().peak_live_nodes.value_or(0);
   EXPECT_EQ(dfs_peak, static_cast<const OptimalDpor&>(*dfs).peak_live_nodes());
   // A run is at most both threads' 6 events: depth-first holds that path
   // plus the root; fewest-preemptions keeps finished subtrees waiting.
@@ -126,7 +126,7 @@ TEST(ExplorerFactory, PeakLiveNodesIsDporsAlone) {
   for (const char* other : {"pct", "random", "permutations"}) {
     ExplorerConfig c;
     c.strategy = other;
-    EXPECT_FALSE(peak_live_nodes(*make_explorer(c)).has_value()) << other;
+    EXPECT_FALSE(make_explorer(c)->stats().peak_live_nodes.has_value()) << other;
   }
 }
 
